@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks and comparison harnesses measuring composefs-java against its peers.
+ */
+package dev.composefs.benchmarks;

@@ -1,0 +1,10 @@
+/**
+ * The composefs on-disk formats: the tree model and its sources, the dump text format, the original
+ * descriptor format (CFS_VERSION 1), the EROFS format of composefs 1.x, and the object store.
+ */
+module dev.composefs.format {
+    requires transitive dev.composefs.verity;
+    requires org.slf4j;
+
+    exports dev.composefs.format.tree;
+}
