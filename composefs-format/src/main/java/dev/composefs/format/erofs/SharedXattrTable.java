@@ -62,7 +62,7 @@ final class SharedXattrTable {
         return entries;
     }
 
-    /** The byte offset of {@code x} in the table, or -1 if it is not shared. */
+    /** The byte offset of the pair ({@code name}, {@code value}) in the table, or -1 if it is not shared. */
     int offsetOf(Name name, byte[] value) {
         Integer off = offsets.get(Xattr.of(name, value));
         return off == null ? -1 : off;

@@ -4,6 +4,7 @@ import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import dev.composefs.format.tree.Timespec;
 import dev.composefs.verity.FsVerityDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -63,7 +64,7 @@ final class WriterNode {
 
     /** The path for messages: bytes decoded leniently. */
     String displayPath() {
-        return new String(path, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(path, StandardCharsets.UTF_8);
     }
 
     /** Sets an xattr, replacing any value the name had. */

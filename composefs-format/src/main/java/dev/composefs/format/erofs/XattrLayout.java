@@ -55,8 +55,15 @@ public final class XattrLayout {
     public static int filterBit(Name name) {
         XattrPrefix prefix = XattrPrefix.forWriting(name);
         byte[] bytes = name.bytes();
-        int h = XxHash32.hash(bytes, prefix.prefixLength(), bytes.length - prefix.prefixLength(),
-                ErofsLayout.EROFS_XATTR_FILTER_SEED + prefix.index());
+        return filterBit(prefix.index(), bytes, prefix.prefixLength(), bytes.length - prefix.prefixLength());
+    }
+
+    /**
+     * The name filter bit of an xattr stored with prefix index {@code prefixIndex} and the suffix
+     * {@code suffix[offset, offset + length)}, as a reader finds it in an entry.
+     */
+    public static int filterBit(int prefixIndex, byte[] suffix, int offset, int length) {
+        int h = XxHash32.hash(suffix, offset, length, ErofsLayout.EROFS_XATTR_FILTER_SEED + prefixIndex);
         return h & (ErofsLayout.EROFS_XATTR_FILTER_BITS - 1);
     }
 
