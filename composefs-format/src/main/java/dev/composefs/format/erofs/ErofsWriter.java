@@ -56,7 +56,7 @@ public final class ErofsWriter {
         Objects.requireNonNull(out, "out");
         TreePreparation.Result prepared = TreePreparation.prepare(Objects.requireNonNull(tree, "tree"), options);
         ImagePlan plan = ImagePlan.of(prepared.root());
-        ImageEmitter.emit(plan, prepared.version(), out);
+        ImageEmitter.emit(plan, prepared.version(), new BufferedOutputStream(out, BUFFER_SIZE));
     }
 
     /**
@@ -66,8 +66,7 @@ public final class ErofsWriter {
      * @throws IOException              if writing fails
      */
     public void write(Tree tree, WritableByteChannel channel) throws IOException {
-        OutputStream raw = Channels.newOutputStream(Objects.requireNonNull(channel, "channel"));
-        write(tree, new BufferedOutputStream(raw, BUFFER_SIZE));
+        write(tree, Channels.newOutputStream(Objects.requireNonNull(channel, "channel")));
     }
 
     /**
@@ -83,7 +82,7 @@ public final class ErofsWriter {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         boolean done = false;
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), BUFFER_SIZE)) {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
                 write(tree, out);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
