@@ -75,10 +75,10 @@ public final class ObjectStore {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         Path dir = Objects.requireNonNull(root, "root").toAbsolutePath();
-        Files.createDirectories(dir);
-        if (!Files.isDirectory(dir)) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new NotDirectoryException(dir.toString());
         }
+        Files.createDirectories(dir);
         return new ObjectStore(dir, threads);
     }
 
