@@ -7,6 +7,8 @@ module dev.composefs.format {
     requires org.slf4j;
     requires com.sun.jna;
 
+    exports dev.composefs.format.descriptor;
+    exports dev.composefs.format.image;
     exports dev.composefs.format.tree;
     exports dev.composefs.format.tree.source;
     exports dev.composefs.format.store;
