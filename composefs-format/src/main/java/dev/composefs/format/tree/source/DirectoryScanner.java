@@ -47,7 +47,8 @@ import java.util.TreeMap;
  * compute directory sizes).
  *
  * <p>Deterministic: children are ordered by name bytes and xattrs by name, so scanning the same tree
- * twice gives equal trees. Linux only: it reads the JDK's {@code unix:*} attributes.
+ * twice gives equal trees. Linux only: it reads the JDK's {@code unix:*} attributes. A scanner keeps
+ * no state between scans, so one instance may scan several directories at once.
  */
 public final class DirectoryScanner {
     private static final String ATTRIBUTES = "unix:mode,ino,dev,rdev,nlink,uid,gid,size,lastModifiedTime,ctime";
