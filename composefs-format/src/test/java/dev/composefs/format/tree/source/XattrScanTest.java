@@ -128,6 +128,14 @@ class XattrScanTest {
     }
 
     @Test
+    void nativeErrorsNameTheFileAndTheErrno() {
+        Path missing = tmp.resolve("missing");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> NativeXattrReader.load()
+                .read(missing.toString().getBytes(StandardCharsets.US_ASCII), missing, FileType.REGULAR, false));
+        assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("errno 2"), e.getMessage());
+    }
+
+    @Test
     void theSystemReaderIsTheNativeOneHere() {
         assertTrue(XattrReader.system() instanceof NativeXattrReader, "JNA loads on Linux x86-64 and aarch64");
     }
