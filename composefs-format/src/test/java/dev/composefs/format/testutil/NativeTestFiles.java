@@ -30,7 +30,16 @@ public final class NativeTestFiles {
         int mknod(byte[] path, int mode, long dev) throws LastErrorException;
 
         int lsetxattr(byte[] path, byte[] name, byte[] value, NativeLong size, int flags) throws LastErrorException;
+
+        NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+
+        int chmod(byte[] path, int mode) throws LastErrorException;
+
+        int utimensat(int dirfd, byte[] path, long[] times, int flags) throws LastErrorException;
     }
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
     private static final LibC LIBC = Native.load("c", LibC.class);
 
@@ -61,6 +70,49 @@ public final class NativeTestFiles {
             LIBC.close(LIBC.creat(c(path), 0644));
         } catch (LastErrorException e) {
             throw new IOException("creat: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Creates a regular file at {@code path} (bytes) holding {@code content}. */
+    public static void writeFile(byte[] path, byte[] content) throws IOException {
+        try {
+            int fd = LIBC.creat(c(path), 0644);
+            try {
+                if (content.length > 0 && LIBC.write(fd, content, new NativeLong(content.length)).longValue() != content.length) {
+                    throw new IOException("short write");
+                }
+            } finally {
+                LIBC.close(fd);
+            }
+        } catch (LastErrorException e) {
+            throw new IOException("creat/write: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Sets the permission bits of {@code path} (bytes), following symlinks. */
+    public static void chmod(byte[] path, int mode) throws IOException {
+        try {
+            LIBC.chmod(c(path), mode);
+        } catch (LastErrorException e) {
+            throw new IOException("chmod: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Sets atime and mtime of {@code path} (bytes) to the given time, not following symlinks. */
+    public static void setMtime(byte[] path, long seconds, int nanos) throws IOException {
+        try {
+            LIBC.utimensat(AT_FDCWD, c(path), new long[] {seconds, nanos, seconds, nanos}, AT_SYMLINK_NOFOLLOW);
+        } catch (LastErrorException e) {
+            throw new IOException("utimensat: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Creates a FIFO at {@code path} (bytes). */
+    public static void mkfifo(byte[] path, int mode) throws IOException {
+        try {
+            LIBC.mkfifo(c(path), mode);
+        } catch (LastErrorException e) {
+            throw new IOException("mkfifo: errno " + e.getErrorCode(), e);
         }
     }
 
