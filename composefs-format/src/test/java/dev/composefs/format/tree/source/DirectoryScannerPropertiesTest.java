@@ -59,7 +59,7 @@ class DirectoryScannerPropertiesTest {
     private record Dir(byte[] path, byte[] relative, Inode inode) {
     }
 
-    @Property(tries = 40)
+    @Property(tries = 25)
     void scanningAMaterialisedTreeGivesItBack(@ForAll("ops") List<Op> ops) throws IOException {
         Path tmp = Files.createTempDirectory("scanprop");
         try {
