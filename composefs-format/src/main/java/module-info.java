@@ -7,4 +7,5 @@ module dev.composefs.format {
     requires org.slf4j;
 
     exports dev.composefs.format.tree;
+    exports dev.composefs.format.dump;
 }
