@@ -129,9 +129,15 @@ public final class FsVeritySignatureVerifier {
             // Bouncy Castle reports hostile DER with IOException or with assorted runtime exceptions.
             throw malformed(source, e);
         }
+        if (contentInfo == null) {
+            throw malformed(source, "it is empty");
+        }
         if (!CMSObjectIdentifiers.signedData.equals(contentInfo.getContentType())) {
             throw malformed(source, "content type is " + contentInfo.getContentType().getId()
                     + ", not PKCS#7 signedData");
+        }
+        if (contentInfo.getContent() == null) {
+            throw malformed(source, "the SignedData is missing");
         }
         ContentInfo encapsulated;
         try {
