@@ -3,11 +3,13 @@ package dev.composefs.verity.sig;
 import dev.composefs.verity.FsVerityDigest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -122,15 +124,19 @@ public final class FsVeritySignatureVerifier {
     /** Parses and checks the envelope: a detached SignedData over id-data with at least one signer. */
     private static List<SignerInformation> parse(byte[] der, byte[] payload, String source)
             throws SignatureVerificationException {
+        if (startsWithPem(der)) {
+            throw malformed(source, "it is PEM text; fs-verity signatures are raw DER");
+        }
+        String problem = DerLayout.problem(der);
+        if (problem != null) {
+            throw malformed(source, problem);
+        }
         ContentInfo contentInfo;
         try {
             contentInfo = ContentInfo.getInstance(ASN1Primitive.fromByteArray(der));
         } catch (IOException | RuntimeException e) {
             // Bouncy Castle reports hostile DER with IOException or with assorted runtime exceptions.
             throw malformed(source, e);
-        }
-        if (contentInfo == null) {
-            throw malformed(source, "it is empty");
         }
         if (!CMSObjectIdentifiers.signedData.equals(contentInfo.getContentType())) {
             throw malformed(source, "content type is " + contentInfo.getContentType().getId()
@@ -182,6 +188,11 @@ public final class FsVeritySignatureVerifier {
             throw new SignatureVerificationException(source + ": signature by " + subject + " does not verify for "
                     + digest + " (it was made for another digest, or altered)");
         }
+    }
+
+    private static boolean startsWithPem(byte[] der) {
+        byte[] pem = "-----BEGIN".getBytes(StandardCharsets.US_ASCII);
+        return der.length >= pem.length && Arrays.equals(der, 0, pem.length, pem, 0, pem.length);
     }
 
     private int trustedIndex(SignerId sid) {

@@ -19,6 +19,8 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * Reads the PEM files {@code fsverity sign} takes: an unencrypted private key ({@code PRIVATE KEY},
@@ -41,6 +43,7 @@ public final class PemFiles {
      */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
         byte[] bytes = read(file);
+        checkBlocks(bytes, file);
         try (PEMParser parser = parser(bytes)) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BouncyCastle.provider());
             for (Object o = next(parser, file); o != null; o = next(parser, file)) {
@@ -83,19 +86,22 @@ public final class PemFiles {
      */
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
         byte[] bytes = read(file);
+        boolean pem = checkBlocks(bytes, file);
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(BouncyCastle.provider());
         List<X509Certificate> certs = new ArrayList<>();
         try {
-            boolean sawPem = false;
             try (PEMParser parser = parser(bytes)) {
                 for (Object o = next(parser, file); o != null; o = next(parser, file)) {
-                    sawPem = true;
                     if (o instanceof X509CertificateHolder holder) {
                         certs.add(converter.getCertificate(holder));
                     }
                 }
             }
-            if (!sawPem && bytes.length > 0 && bytes[0] == 0x30) {
+            if (!pem && bytes.length > 0 && bytes[0] == 0x30) {
+                String problem = DerLayout.problem(bytes);
+                if (problem != null) {
+                    throw new KeyMaterialException(file + ": not a DER certificate: " + problem);
+                }
                 certs.add(converter.getCertificate(new X509CertificateHolder(bytes)));
             }
         } catch (KeyMaterialException e) {
@@ -108,6 +114,29 @@ public final class PemFiles {
                     + "or one DER certificate)");
         }
         return certs;
+    }
+
+    /**
+     * Checks the DER inside every PEM block before {@link PEMParser} parses it (its parser recurses
+     * once per nesting level); returns whether the file has any PEM block.
+     */
+    private static boolean checkBlocks(byte[] bytes, Path file) throws KeyMaterialException {
+        int index = 0;
+        try (PemReader reader = new PemReader(new StringReader(new String(bytes, StandardCharsets.ISO_8859_1)))) {
+            for (PemObject block = reader.readPemObject(); block != null; block = reader.readPemObject()) {
+                index++;
+                String problem = DerLayout.problem(block.getContent());
+                if (problem != null) {
+                    throw new KeyMaterialException(file + ": PEM block " + index + " (" + block.getType()
+                            + ") is not valid DER: " + problem);
+                }
+            }
+        } catch (KeyMaterialException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new KeyMaterialException(file + ": corrupt PEM block " + (index + 1) + ": " + e.getMessage(), e);
+        }
+        return index > 0;
     }
 
     /** A parser over the file's bytes; PEM is ASCII, and ISO-8859-1 maps every other byte losslessly. */

@@ -14,6 +14,13 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.BERSequence;
+import org.bouncycastle.asn1.BERTaggedObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -72,6 +79,31 @@ class FsVeritySignatureVerifierTest {
         assertEquals(ecCert, trusting(ecCert).verify(digest, sig));
         assertFails(() -> trusting(ecCert).verify(randomDigest(FsVerityAlgorithm.SHA256, 4), sig),
                 sig + ": signature by CN=composefs test EC does not verify for sha256:");
+    }
+
+    @Test
+    void berEncodingWithIndefiniteLengthsVerifies() throws IOException {
+        FsVerityDigest digest = randomDigest(FsVerityAlgorithm.SHA512, 17);
+        byte[] der = FsVeritySignerTest.signer(keys.rsaKey, keys.rsaCert).sign(digest);
+        ASN1Sequence outer = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
+        ASN1Sequence signedData = ASN1Sequence.getInstance(
+                ASN1TaggedObject.getInstance(outer.getObjectAt(1)).getExplicitBaseObject());
+        byte[] ber = new BERSequence(new ASN1Encodable[] {outer.getObjectAt(0),
+                new BERTaggedObject(true, 0, new BERSequence(signedData.toArray()))}).getEncoded(ASN1Encoding.BER);
+        assertEquals((byte) 0x80, ber[1], "not an indefinite-length encoding");
+        assertEquals(rsaCert, trusting(rsaCert).verify(digest, ber));
+    }
+
+    @Test
+    void pemSignatureIsExplained() throws IOException {
+        FsVerityDigest digest = randomDigest(FsVerityAlgorithm.SHA256, 18);
+        Path payload = Files.write(dir.resolve("payload-pem"), digest.formattedDigest());
+        Path sig = dir.resolve("pem.sig");
+        ExternalTools.run(dir, "openssl", "cms", "-sign", "-noattr", "-binary", "-outform", "PEM",
+                "-in", payload.toString(), "-signer", keys.rsaCert.toString(), "-inkey", keys.rsaKey.toString(),
+                "-out", sig.toString());
+        assertFails(() -> trusting(rsaCert).verify(digest, sig),
+                sig + ": malformed PKCS#7 signature: it is PEM text; fs-verity signatures are raw DER");
     }
 
     @Test

@@ -101,6 +101,24 @@ class PemFilesTest {
     }
 
     @Test
+    void deeplyNestedDerIsRefusedBeforeParsing() throws IOException {
+        StringBuilder der = new StringBuilder();
+        byte[] nested = new byte[8000];
+        for (int i = 0; i < nested.length / 2; i++) {
+            nested[i] = (i % 2 == 0) ? (byte) 0x30 : (byte) 0x80;
+        }
+        der.append("-----BEGIN CERTIFICATE-----\n")
+                .append(java.util.Base64.getMimeEncoder().encodeToString(nested))
+                .append("\n-----END CERTIFICATE-----\n");
+        Path pem = Files.writeString(dir.resolve("deep.pem"), der);
+        assertFails(() -> PemFiles.readCertificate(pem), pem + ": PEM block 1 (CERTIFICATE) is not valid DER: "
+                + "elements nested more than " + DerLayout.MAX_DEPTH + " deep");
+        assertFails(() -> PemFiles.readPrivateKey(pem), pem + ": PEM block 1 (CERTIFICATE) is not valid DER: ");
+        Path raw = Files.write(dir.resolve("deep.der"), nested);
+        assertFails(() -> PemFiles.readCertificate(raw), raw + ": not a DER certificate: elements nested more than");
+    }
+
+    @Test
     void oversizedFileIsRefusedUnread() throws IOException {
         Path big = Files.write(dir.resolve("big.pem"), new byte[PemFiles.MAX_FILE_SIZE + 1]);
         assertFails(() -> PemFiles.readCertificate(big), big + ": larger than");
