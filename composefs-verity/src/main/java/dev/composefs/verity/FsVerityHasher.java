@@ -39,9 +39,14 @@ public final class FsVerityHasher {
 
     /** A hasher with the given parameters. */
     public FsVerityHasher(FsVerityParameters params) {
+        this(params, false);
+    }
+
+    /** A hasher that keeps the Merkle tree's levels for {@link #tree()} when {@code keepTree}. */
+    FsVerityHasher(FsVerityParameters params, boolean keepTree) {
         this.params = Objects.requireNonNull(params);
         this.hasher = new BlockHasher(params);
-        this.levels = new MerkleLevels(params, false);
+        this.levels = new MerkleLevels(params, keepTree);
         this.block = new byte[params.blockSize()];
         this.zeros = new byte[params.blockSize()];
         this.hash = new byte[params.algorithm().digestLength()];
@@ -101,13 +106,28 @@ public final class FsVerityHasher {
      * The digest of all bytes fed. The hasher cannot be fed again afterwards.
      */
     public FsVerityDigest digest() {
+        flush();
+        return levels.finishDigest(size);
+    }
+
+    /** The Merkle tree of all bytes fed, for a hasher made to keep it. */
+    MerkleTree tree() {
+        flush();
+        return levels.finishTree(size);
+    }
+
+    private void flush() {
         checkNotFinished();
         finished = true;
         if (fill > 0) {
             hasher.hashPartialBlock(block, 0, fill, zeros, hash, 0);
             levels.addLeafHashes(hash, 0, 1);
         }
-        return levels.finishDigest(size);
+    }
+
+    /** The parameters this hasher builds its tree with. */
+    public FsVerityParameters parameters() {
+        return params;
     }
 
     /** Bytes fed so far. */
