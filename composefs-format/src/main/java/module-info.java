@@ -12,4 +12,5 @@ module dev.composefs.format {
     exports dev.composefs.format.tree;
     exports dev.composefs.format.tree.source;
     exports dev.composefs.format.store;
+    exports dev.composefs.format.dump;
 }
