@@ -170,7 +170,7 @@ final class DescriptorValidator {
             previousLength = nameLength;
             if (target >= reader.inodeCount()) {
                 throw data.corrupt(entry + DIRENT_INODE_NUM, ino, "dirent '" + nameAt(name, nameLength) + "' names inode "
-                        + target + " but the image has " + reader.inodeCount());
+                        + target + " but the image has " + reader.inodeCount() + " inodes");
             }
             FileType targetType = typeOf(target, ino);
             if (dType != targetType.direntType()) {
