@@ -181,6 +181,32 @@ class DescriptorCorruptionTest {
         }
     }
 
+    /**
+     * A hostile but valid image: 100,000 inodes sharing one xattr blob of 65,535 entries. Each blob is
+     * validated once, so opening does not cost inodes × entries.
+     */
+    @Test
+    void oneHugeBlobSharedByManyInodesIsValidatedOnce() throws IOException {
+        int inodes = 100_000;
+        int count = 0xffff;
+        int blob = 2 + 4 * count + count;
+        int vdata = inodeAt(inodes);
+        SampleDescriptors.Le b = new SampleDescriptors.Le(vdata + blob);
+        b.u32(0, 1).u32(4, 0xc078629a).u64(8, vdata);
+        b.u32(inodeAt(0), 040755).u32(inodeAt(0) + 4, 2);
+        for (int i = 1; i < inodes; i++) {
+            b.u32(inodeAt(i), 010644).u32(inodeAt(i) + 4, 1).u64(inodeAt(i) + XATTRS, 0).u32(inodeAt(i) + XATTRS + 8, blob);
+        }
+        b.u16(vdata, count);
+        for (int i = 0; i < count; i++) {
+            b.u16(vdata + 2 + 4 * i, 1).u16(vdata + 4 + 4 * i, 0).u8(vdata + 2 + 4 * count + i, 'k');
+        }
+        try (Image image = Image.open(ImageData.wrap(b.array(), NAME))) {
+            assertEquals(inodes, image.inodeCount());
+            assertEquals(count, image.xattrs(inodes - 1).size());
+        }
+    }
+
     /** Overwrites of one to four bytes, or of a whole u32 with a boundary value, anywhere in the image. */
     @Provide
     Arbitrary<byte[]> mutants() {
