@@ -166,6 +166,26 @@ class ImageTreeTest {
         assertThrows(CorruptImageException.class, () -> ImageTree.read(dup));
     }
 
+    /** A chain of {@code levels} directories below the root: inode i contains "d" = inode i + 1. */
+    private static FakeImage chain(int levels) {
+        Map<Long, Integer> modes = new java.util.HashMap<>();
+        Map<Long, List<Entry>> dirs = new java.util.HashMap<>();
+        for (long i = 0; i <= levels; i++) {
+            modes.put(i, 040755);
+            dirs.put(i, i < levels ? List.of(new Entry("d", i + 1, FileType.DIRECTORY)) : List.of());
+        }
+        return new FakeImage(modes, dirs);
+    }
+
+    @Test
+    void nestingIsLimited() throws IOException {
+        Tree deepest = ImageTree.read(chain(ImageTree.MAX_DEPTH));
+        assertTrue(deepest.root().isDirectory());
+        CorruptImageException e = assertThrows(CorruptImageException.class, () -> ImageTree.read(chain(ImageTree.MAX_DEPTH + 1)));
+        assertTrue(e.getMessage().contains("deeper than " + ImageTree.MAX_DEPTH), e.getMessage());
+        assertEquals(ImageTree.MAX_DEPTH, e.inode());
+    }
+
     @Test
     void rootMustBeADirectory() {
         FakeImage image = new FakeImage(Map.of(0L, 0100644), Map.of());
