@@ -214,16 +214,14 @@ final class DumpLineParser {
         if (hex == null || (!strict && hex.length == 0)) {
             return null;
         }
+        boolean valid = hex.length == 64 || hex.length == 128;
         for (byte c : hex) {
-            if (Character.digit(c, 16) < 0 || c < 0) {
-                throw new FieldException("Invalid DIGEST '" + DumpNumbers.text(hex, 0, hex.length) + "' (want 64 or 128 hex digits)");
-            }
+            valid &= c >= 0 && Character.digit(c, 16) >= 0;
         }
-        try {
-            return FsVerityDigest.parse(new String(hex, StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new FieldException("Invalid DIGEST: " + e.getMessage());
+        if (!valid) {
+            throw new FieldException("Invalid DIGEST '" + DumpNumbers.text(hex, 0, hex.length) + "' (want 64 or 128 hex digits)");
         }
+        return FsVerityDigest.parse(new String(hex, StandardCharsets.US_ASCII));
     }
 
     private void xattrs(Inode inode, int start, int end) throws FieldException {
