@@ -6,6 +6,8 @@ module dev.composefs.format {
     requires transitive dev.composefs.verity;
     requires org.slf4j;
 
+    exports dev.composefs.format.descriptor;
+    exports dev.composefs.format.image;
     exports dev.composefs.format.tree;
     exports dev.composefs.format.dump;
 }

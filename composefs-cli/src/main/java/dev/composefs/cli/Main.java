@@ -13,7 +13,7 @@ import picocli.CommandLine;
  */
 public final class Main {
     private static final Map<String, Supplier<Object>> TOOLS = new TreeMap<>(Map.of(
-));
+            "fsverity", FsVerityCommand::new));
 
     private Main() {
     }

@@ -11,10 +11,12 @@ import java.util.Objects;
  * <p>Immutable. {@link #DEFAULT} (SHA-256, 4096-byte blocks, no salt) is what composefs always uses.
  */
 public final class FsVerityParameters {
-    /** Smallest block size the kernel and {@code fsverity digest} accept. */
-    public static final int MIN_BLOCK_SIZE = 1024;
-    /** Largest block size the kernel and {@code fsverity digest} accept. */
-    public static final int MAX_BLOCK_SIZE = 65536;
+    /** Smallest block size the Linux kernel accepts (userspace tools accept smaller ones). */
+    public static final int KERNEL_MIN_BLOCK_SIZE = 1024;
+    /** Largest block size the Linux kernel accepts. */
+    public static final int KERNEL_MAX_BLOCK_SIZE = 65536;
+    /** Largest block size accepted here: it bounds the memory a tree level's pending block takes. */
+    public static final int MAX_BLOCK_SIZE = 1 << 24;
     /** Longest salt the descriptor has room for. */
     public static final int MAX_SALT_SIZE = 32;
 
@@ -32,16 +34,17 @@ public final class FsVerityParameters {
     }
 
     /**
-     * Parameters with the given algorithm, block size (a power of two from 1024 to 65536) and salt
-     * (at most 32 bytes, copied; empty for none).
+     * Parameters with the given algorithm, block size and salt (at most 32 bytes, copied; empty for
+     * none). Like {@code fsverity digest}, any power of two that holds at least two hashes is accepted
+     * (up to {@link #MAX_BLOCK_SIZE}); the kernel itself enables verity only for 1024 to 65536.
      *
      * @throws IllegalArgumentException if the block size or salt is out of range
      */
     public static FsVerityParameters of(FsVerityAlgorithm algorithm, int blockSize, byte[] salt) {
         Objects.requireNonNull(algorithm, "algorithm");
-        if (blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE || Integer.bitCount(blockSize) != 1) {
-            throw new IllegalArgumentException("block size must be a power of two from "
-                    + MIN_BLOCK_SIZE + " to " + MAX_BLOCK_SIZE + ": " + blockSize);
+        if (Integer.bitCount(blockSize) != 1 || blockSize < 2 * algorithm.digestLength() || blockSize > MAX_BLOCK_SIZE) {
+            throw new IllegalArgumentException("invalid block size " + blockSize + ": must be a power of two from "
+                    + 2 * algorithm.digestLength() + " to " + MAX_BLOCK_SIZE);
         }
         if (salt.length > MAX_SALT_SIZE) {
             throw new IllegalArgumentException("salt is " + salt.length + " bytes, at most " + MAX_SALT_SIZE + " allowed");

@@ -1,0 +1,15 @@
+package dev.composefs.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process run of a CLI tool: its exit status and what it printed. */
+record CliRun(int status, String out, String err) {
+    /** Runs {@code args} (the tool name first) through {@link Main#run}. */
+    static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliRun(status, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,248 @@
+package dev.composefs.format.descriptor;
+
+import static dev.composefs.format.descriptor.DescriptorLayout.*;
+
+import dev.composefs.format.image.Content;
+import dev.composefs.format.image.CorruptImageException;
+import dev.composefs.format.image.DirectoryCursor;
+import dev.composefs.format.image.Image;
+import dev.composefs.format.image.ImageData;
+import dev.composefs.format.image.ImageFormat;
+import dev.composefs.format.image.Stat;
+import dev.composefs.format.image.UnsupportedImageException;
+import dev.composefs.format.tree.FileType;
+import dev.composefs.format.tree.Name;
+import dev.composefs.format.tree.Timespec;
+import dev.composefs.format.tree.Xattr;
+import dev.composefs.verity.FsVerityAlgorithm;
+import dev.composefs.verity.FsVerityDigest;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a composefs descriptor (CFS_VERSION 1) through {@link ImageData}.
+ *
+ * <p>{@link #open} validates the whole image before anything is served (see
+ * {@link DescriptorValidator}): the superblock, every inode, every vdata reference against the vdata
+ * section, every dirent and xattr blob, and the directory graph. After that, lookups and walks
+ * cannot loop and every answer is well-formed; each read still goes through {@code ImageData}'s bounds
+ * checks. Stat data comes from the descriptor alone and backing files are never touched.
+ */
+public final class DescriptorReader implements Image {
+    private final ImageData data;
+    private final long inodeCount;
+    private final long vdataOffset;
+    private final long vdataLength;
+
+    private DescriptorReader(ImageData data, long inodeCount, long vdataOffset) {
+        this.data = data;
+        this.inodeCount = inodeCount;
+        this.vdataOffset = vdataOffset;
+        this.vdataLength = data.size() - vdataOffset;
+    }
+
+    /**
+     * Opens and validates a descriptor. The reader owns {@code data} from then on; on failure
+     * {@code data} is left open for the caller to close.
+     *
+     * @throws UnsupportedImageException if the magic is missing or the version is not 1
+     * @throws CorruptImageException     if anything in the image is damaged
+     */
+    public static DescriptorReader open(ImageData data) throws IOException {
+        if (data.size() < SB_MAGIC + 4 || data.u32(SB_MAGIC) != Integer.toUnsignedLong(CFS_MAGIC)) {
+            throw new UnsupportedImageException(data.file() + ": not a composefs descriptor (no magic 0xc078629a at offset 4)");
+        }
+        long version = data.u32(SB_VERSION);
+        if (version != CFS_VERSION) {
+            throw new UnsupportedImageException(data.file() + ": descriptor version " + version
+                    + " is not supported (only " + CFS_VERSION + ")");
+        }
+        if (data.size() < SUPERBLOCK_SIZE) {
+            throw data.corrupt(0, CorruptImageException.NO_INODE, "file of " + data.size()
+                    + " bytes is shorter than the " + SUPERBLOCK_SIZE + "-byte superblock");
+        }
+        long vdataOffset = data.u64(SB_VDATA_OFFSET);
+        if (vdataOffset < SUPERBLOCK_SIZE + INODE_SIZE || vdataOffset > data.size()
+                || (vdataOffset - SUPERBLOCK_SIZE) % INODE_SIZE != 0) {
+            throw data.corrupt(SB_VDATA_OFFSET, CorruptImageException.NO_INODE, "vdata_offset "
+                    + Long.toUnsignedString(vdataOffset) + " is not 128 + 96 * N with N >= 1 within the file ("
+                    + data.size() + " bytes)");
+        }
+        DescriptorReader reader = new DescriptorReader(data, (vdataOffset - SUPERBLOCK_SIZE) / INODE_SIZE, vdataOffset);
+        new DescriptorValidator(reader).validate();
+        return reader;
+    }
+
+    ImageData data() {
+        return data;
+    }
+
+    /** The checked vdata reference {@code field} of inode {@code ino}. */
+    Vdata vdata(long ino, int field, String what) throws IOException {
+        long ref = inodeOffset(ino) + field;
+        long off = data.u64(ref + VDATA_OFF);
+        long len = data.u32(ref + VDATA_LEN);
+        if (len == 0) {
+            return Vdata.ABSENT;
+        }
+        if (off < 0 || len > vdataLength || off > vdataLength - len) {
+            throw data.corrupt(ref, ino, what + " {off " + Long.toUnsignedString(off) + ", len " + len
+                    + "} runs past the vdata section (" + vdataLength + " bytes)");
+        }
+        return new Vdata(vdataOffset + off, (int) len);
+    }
+
+    /** The raw {@code st_mode} of inode {@code ino}. */
+    long rawMode(long ino) throws IOException {
+        return data.u32(inodeOffset(ino) + ST_MODE);
+    }
+
+    private FileType type(long ino) throws IOException {
+        return FileType.ofMode((int) rawMode(checkIno(ino)));
+    }
+
+    private long checkIno(long ino) {
+        if (ino < 0 || ino >= inodeCount) {
+            throw new IllegalArgumentException(data.file() + ": no inode " + ino + " (the image has " + inodeCount + ")");
+        }
+        return ino;
+    }
+
+    private String describe(long ino) {
+        return data.file() + ": inode " + ino;
+    }
+
+    @Override
+    public ImageFormat format() {
+        return ImageFormat.DESCRIPTOR;
+    }
+
+    @Override
+    public Path path() {
+        return data.file();
+    }
+
+    @Override
+    public long inodeCount() {
+        return inodeCount;
+    }
+
+    @Override
+    public long rootInode() {
+        return 0;
+    }
+
+    @Override
+    public Stat stat(long ino) throws IOException {
+        long base = inodeOffset(checkIno(ino));
+        return new Stat(ino,
+                (int) data.u32(base + ST_MODE),
+                data.u32(base + ST_NLINK),
+                data.u32(base + ST_UID),
+                data.u32(base + ST_GID),
+                data.u32(base + ST_RDEV),
+                data.u64(base + ST_SIZE),
+                new Timespec(data.u64(base + ST_MTIM_SEC), (int) data.u32(base + ST_MTIM_NSEC)),
+                new Timespec(data.u64(base + ST_CTIM_SEC), (int) data.u32(base + ST_CTIM_NSEC)));
+    }
+
+    private Vdata dirents(long dirIno) throws IOException {
+        if (type(dirIno) != FileType.DIRECTORY) {
+            throw new NotDirectoryException(describe(dirIno));
+        }
+        return vdata(dirIno, VARIABLE_DATA, "dirents");
+    }
+
+    @Override
+    public long lookup(long dirIno, byte[] name, int offset, int length) throws IOException {
+        Vdata blob = dirents(dirIno);
+        if (!blob.present() || length == 0) {
+            return -1;
+        }
+        long count = data.u32(blob.offset());
+        long names = blob.offset() + DIRENTS_HEADER_SIZE + count * DIRENT_SIZE;
+        // Half-open bounds: nothing can underflow when the name sorts before the first entry.
+        long lo = 0;
+        long hi = count;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            long entry = blob.offset() + DIRENTS_HEADER_SIZE + mid * DIRENT_SIZE;
+            int c = data.compare(names + data.u32(entry + DIRENT_NAME_OFFSET), data.u8(entry + DIRENT_NAME_LEN),
+                    name, offset, length);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid;
+            } else {
+                return data.u32(entry + DIRENT_INODE_NUM);
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public DirectoryCursor openDirectory(long dirIno) throws IOException {
+        Vdata blob = dirents(dirIno);
+        return new DescriptorDirectoryCursor(data, blob, blob.present() ? data.u32(blob.offset()) : 0);
+    }
+
+    @Override
+    public byte[] readSymlink(long ino) throws IOException {
+        if (type(ino) != FileType.SYMLINK) {
+            throw new NotLinkException(describe(ino));
+        }
+        Vdata target = vdata(ino, VARIABLE_DATA, "symlink target");
+        return data.bytes(target.offset(), target.length());
+    }
+
+    @Override
+    public List<Xattr> xattrs(long ino) throws IOException {
+        Vdata blob = vdata(checkIno(ino), XATTRS, "xattrs");
+        if (!blob.present()) {
+            return List.of();
+        }
+        int count = data.u16(blob.offset());
+        List<Xattr> result = new ArrayList<>(count);
+        long element = blob.offset() + XATTRS_HEADER_SIZE;
+        long payload = element + (long) count * XATTR_ELEMENT_SIZE;
+        for (int i = 0; i < count; i++, element += XATTR_ELEMENT_SIZE) {
+            int keyLength = data.u16(element);
+            int valueLength = data.u16(element + 2);
+            Name key = Name.of(data.bytes(payload, keyLength));
+            result.add(Xattr.of(key, data.bytes(payload + keyLength, valueLength)));
+            payload += keyLength + valueLength;
+        }
+        return List.copyOf(result);
+    }
+
+    @Override
+    public Content content(long ino) throws IOException {
+        if (type(ino) != FileType.REGULAR) {
+            throw new FileSystemException(describe(ino), null, "not a regular file");
+        }
+        Vdata path = vdata(ino, VARIABLE_DATA, "backing path");
+        if (!path.present()) {
+            return Content.EMPTY;
+        }
+        Vdata digest = vdata(ino, DIGEST, "digest");
+        FsVerityDigest expected = digest.present()
+                ? FsVerityDigest.of(FsVerityAlgorithm.SHA256, data.bytes(digest.offset(), digest.length()))
+                : null;
+        return new Content.Backing(data.bytes(path.offset(), path.length()), expected);
+    }
+
+    @Override
+    public void close() {
+        data.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DescriptorReader[" + data.file() + ", " + inodeCount + " inodes]";
+    }
+}

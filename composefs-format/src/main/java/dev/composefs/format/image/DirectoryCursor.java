@@ -1,0 +1,42 @@
+package dev.composefs.format.image;
+
+import dev.composefs.format.tree.FileType;
+import dev.composefs.format.tree.Name;
+import java.io.IOException;
+
+/**
+ * A lazy, forward-only walk over the entries of one directory of an image, in the image's stored
+ * order (byte order of the names). A flyweight: {@link #next()} moves to the next entry and the other
+ * methods describe the current one, so listing a directory allocates nothing per entry unless
+ * {@link #name()} is called. {@code .} and {@code ..} are never returned.
+ *
+ * <p>Not thread-safe; open one cursor per walker.
+ */
+public interface DirectoryCursor {
+    /**
+     * Moves to the next entry.
+     *
+     * @return {@code false} when there are no more entries
+     * @throws CorruptImageException if the directory data is damaged
+     */
+    boolean next() throws IOException;
+
+    /** The length of the current entry's name in bytes. */
+    int nameLength();
+
+    /** Copies the current entry's name into {@code dst} at {@code offset}. */
+    void copyName(byte[] dst, int offset) throws IOException;
+
+    /** The current entry's name, as a new {@link Name}. */
+    default Name name() throws IOException {
+        byte[] b = new byte[nameLength()];
+        copyName(b, 0);
+        return Name.of(b);
+    }
+
+    /** The inode number the current entry names. */
+    long inode();
+
+    /** The file type of the current entry's inode. */
+    FileType fileType();
+}

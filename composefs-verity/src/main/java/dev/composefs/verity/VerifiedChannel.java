@@ -1,0 +1,300 @@
+package dev.composefs.verity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * A read-only channel over a file that only ever returns bytes whose hashes chain up to an expected
+ * fs-verity digest, as the kernel serves a verity file: also when the file is changed, truncated or
+ * replaced after it was opened.
+ *
+ * <p><b>Where the tree comes from, and the cost.</b> Opening needs the file's Merkle tree. Unless a
+ * {@link MerkleTreeCache} holds it, the whole file is hashed once at open (in parallel for a
+ * {@link FileChannel}) and the resulting digest must equal the expected one, else the open fails
+ * with a {@link VerityException}. The data-block hashes are then kept (1/128 of the file for SHA-256
+ * and 4 KiB blocks). Every read hashes each block it returns and compares it with the kept hash
+ * before a byte of it is copied out. Reading a file once therefore costs about two hash passes when
+ * it is first opened and about one when its tree is cached.
+ *
+ * <p><b>Semantics.</b> {@link #size()} is the verified size, whatever the file's current length;
+ * reads past it return -1. A read whose first block fails verification throws a
+ * {@link VerityException} naming the file, the block and both hashes; a read that reaches a bad block
+ * after good ones returns the good bytes, and the next read throws. Reads are positional on the
+ * underlying channel; all methods are thread-safe. Closing closes the underlying channel.
+ */
+public final class VerifiedChannel implements SeekableByteChannel {
+    private static final int MAX_BATCH_BYTES = 256 * 1024;
+    private static final int READ_AHEAD_BLOCKS = 16;
+
+    private final SeekableByteChannel ch;
+    private final String name;
+    private final MerkleTree tree;
+    private final FsVerityDigest digest;
+    private final int bs;
+    private final long size;
+    private final BlockHasher hasher;
+    private final byte[] batch;
+    private final byte[] zeros;
+    private final byte[] hash;
+    private long batchFirst = -1;
+    private int batchBlocks;
+    private long position;
+    private boolean closed;
+
+    private VerifiedChannel(SeekableByteChannel ch, String name, MerkleTree tree) {
+        this.ch = ch;
+        this.name = name;
+        this.tree = tree;
+        this.digest = tree.digest();
+        this.bs = tree.parameters().blockSize();
+        this.size = tree.dataSize();
+        this.hasher = new BlockHasher(tree.parameters());
+        this.batch = new byte[Math.max(bs, MAX_BATCH_BYTES / bs * bs)];
+        this.zeros = new byte[bs];
+        this.hash = new byte[tree.parameters().algorithm().digestLength()];
+    }
+
+    /** Opens {@code file}, which must have {@code expected} as its digest (4096-byte blocks, no salt). */
+    public static VerifiedChannel open(Path file, FsVerityDigest expected) throws IOException {
+        return open(file, expected, FsVerityParameters.of(expected.algorithm(), 4096), MerkleTreeCache.none());
+    }
+
+    /**
+     * Opens {@code file}, which must have {@code expected} as its digest under {@code params}, taking its
+     * tree from {@code cache} when there and storing it there when built.
+     */
+    public static VerifiedChannel open(Path file, FsVerityDigest expected, FsVerityParameters params,
+                                       MerkleTreeCache cache) throws IOException {
+        SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ);
+        try {
+            return open(ch, file.toString(), expected, params, cache);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies the bytes of {@code channel} from position 0 to its size against {@code expected} and
+     * returns a channel over them that verifies every read. Takes ownership of {@code channel}.
+     *
+     * @param name the file's name for error messages
+     * @throws VerityException if the content does not hash to {@code expected}
+     */
+    public static VerifiedChannel open(SeekableByteChannel channel, String name, FsVerityDigest expected,
+                                       FsVerityParameters params, MerkleTreeCache cache) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(expected, "expected");
+        if (params.algorithm() != expected.algorithm()) {
+            throw new IllegalArgumentException("expected digest is " + expected.algorithm().label()
+                    + " but the parameters say " + params.algorithm().label());
+        }
+        MerkleTree tree = cache.get(expected);
+        if (tree == null || !tree.digest().equals(expected)) {
+            tree = build(channel, name, params);
+            if (!tree.digest().equals(expected)) {
+                throw new VerityException(name + ": fs-verity digest is " + tree.digest()
+                        + ", expected " + expected);
+            }
+            cache.put(tree);
+        }
+        return new VerifiedChannel(channel, name, tree);
+    }
+
+    private static MerkleTree build(SeekableByteChannel ch, String name, FsVerityParameters params) throws IOException {
+        if (ch instanceof FileChannel fc) {
+            return ParallelHashing.tree(fc, name, params, FsVerityHasher.sharedPool());
+        }
+        FsVerityHasher h = new FsVerityHasher(params, true);
+        ch.position(0);
+        ByteBuffer buf = ByteBuffer.allocate(128 * 1024);
+        while (ch.read(buf) >= 0) {
+            buf.flip();
+            h.update(buf);
+            buf.clear();
+        }
+        return h.tree();
+    }
+
+    /** The digest every byte served was checked against. */
+    public FsVerityDigest digest() {
+        return digest;
+    }
+
+    /** An input stream over this channel from its current position; closing it closes the channel. */
+    public InputStream newInputStream() {
+        return Channels.newInputStream(this);
+    }
+
+    @Override
+    public synchronized int read(ByteBuffer dst) throws IOException {
+        int n = read(dst, position);
+        if (n > 0) {
+            position += n;
+        }
+        return n;
+    }
+
+    /**
+     * Reads into {@code dst} from {@code pos} without changing this channel's position, as
+     * {@link FileChannel#read(ByteBuffer, long)}.
+     *
+     * @return bytes read, or -1 if {@code pos} is at or past the end
+     */
+    public synchronized int read(ByteBuffer dst, long pos) throws IOException {
+        ensureOpen();
+        if (pos < 0) {
+            throw new IllegalArgumentException("negative position: " + pos);
+        }
+        if (pos >= size) {
+            return -1;
+        }
+        int total = 0;
+        while (dst.hasRemaining() && pos < size) {
+            long block = pos / bs;
+            if (block < batchFirst || block >= batchFirst + batchBlocks) {
+                boolean sequential = block == batchFirst + batchBlocks;
+                int wanted = (int) Math.min(batch.length / bs, ((pos % bs) + dst.remaining() + bs - 1) / bs);
+                try {
+                    load(block, sequential ? Math.max(wanted, READ_AHEAD_BLOCKS) : wanted);
+                } catch (VerityException e) {
+                    if (total > 0) {
+                        return total;
+                    }
+                    throw e;
+                }
+            }
+            int off = (int) ((block - batchFirst) * bs + pos % bs);
+            int avail = (int) Math.min((long) batchBlocks * bs - off, size - pos);
+            int n = Math.min(avail, dst.remaining());
+            dst.put(batch, off, n);
+            pos += n;
+            total += n;
+        }
+        return total;
+    }
+
+    /**
+     * Reads up to {@code count} blocks from {@code first} into the batch buffer and verifies them in
+     * order; the batch then holds the verified prefix. Throws if the first block fails.
+     */
+    private void load(long first, int count) throws IOException {
+        long blocks = tree.blockCount();
+        int n = (int) Math.min(Math.min(count, batch.length / bs), blocks - first);
+        long start = first * bs;
+        int want = (int) Math.min((long) n * bs, size - start);
+        batchFirst = -1;
+        batchBlocks = 0;
+        int got = readUpTo(start, want);
+        int good = 0;
+        VerityException failure = null;
+        for (int i = 0; i < n; i++) {
+            int off = i * bs;
+            int blockLen = Math.min(bs, want - off);
+            if (got - off < blockLen) {
+                failure = new VerityException(name + ": block " + (first + i) + " is missing: the file ends at byte "
+                        + (start + Math.max(got, off)) + " but " + digest + " says it has " + size + " bytes");
+                break;
+            }
+            if (blockLen == bs) {
+                hasher.hashBlock(batch, off, hash, 0);
+            } else {
+                hasher.hashPartialBlock(batch, off, blockLen, zeros, hash, 0);
+            }
+            if (!tree.leafHashEquals(first + i, hash, 0)) {
+                failure = new VerityException(name + ": block " + (first + i) + " (bytes " + (start + off) + "-"
+                        + (start + off + blockLen - 1) + ") hashes to " + java.util.HexFormat.of().formatHex(hash)
+                        + ", expected " + tree.leafHashHex(first + i) + " for file digest " + digest);
+                break;
+            }
+            good++;
+        }
+        if (good > 0) {
+            batchFirst = first;
+            batchBlocks = good;
+        } else {
+            throw failure;
+        }
+    }
+
+    /** Reads {@code want} bytes at {@code pos} into the batch buffer, fewer only at end of file. */
+    private int readUpTo(long pos, int want) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(batch, 0, want);
+        if (ch instanceof FileChannel fc) {
+            while (bb.hasRemaining() && fc.read(bb, pos + bb.position()) >= 0) {
+                // positional reads leave the channel's own position alone
+            }
+        } else {
+            ch.position(pos);
+            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                // keep reading until full or end of file
+            }
+        }
+        return bb.position();
+    }
+
+    /** Always throws: the channel is read-only. */
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public synchronized long position() throws IOException {
+        ensureOpen();
+        return position;
+    }
+
+    /** Sets the position; past the end is allowed and reads there return -1. */
+    @Override
+    public synchronized VerifiedChannel position(long newPosition) throws IOException {
+        ensureOpen();
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position: " + newPosition);
+        }
+        position = newPosition;
+        return this;
+    }
+
+    /** The verified size: the data size in the digest's descriptor. */
+    @Override
+    public synchronized long size() throws IOException {
+        ensureOpen();
+        return size;
+    }
+
+    /** Always throws: the channel is read-only. */
+    @Override
+    public SeekableByteChannel truncate(long size) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public synchronized boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            ch.close();
+        }
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+}
