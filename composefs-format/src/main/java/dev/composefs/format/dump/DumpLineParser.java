@@ -77,21 +77,7 @@ final class DumpLineParser {
                 throw new FieldException("Invalid embedded NUL character at position " + (i - start));
             }
         }
-        int pos = start;
-        int present = 0;
-        for (int f = 0; f < FIXED_FIELDS; f++) {
-            // Like C split_at: a missing field is empty and sits at the end of the line.
-            from[f] = pos;
-            int sp = pos;
-            while (sp < end && line[sp] != ' ') {
-                sp++;
-            }
-            to[f] = sp;
-            if (pos < end || sp < end) {
-                present = f + 1;
-            }
-            pos = sp < end ? sp + 1 : end;
-        }
+        int present = splitFixedFields(start, end);
         byte[] path = unescape(PATH);
         if (path.length == 0) {
             throw new FieldException("Invalid empty path");
@@ -134,8 +120,7 @@ final class DumpLineParser {
         }
         FsVerityDigest digest = digest();
 
-        boolean device = type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE;
-        if (device) {
+        if (type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE) {
             // Images store 32 bits; strict mode has range-checked already.
             inode.rdev(rdev & DumpNumbers.U32_MAX);
         } else if (strict && rdev != 0) {
@@ -144,6 +129,38 @@ final class DumpLineParser {
         if (payload != null) {
             noNul(payload, "payload");
         }
+        typeSpecific(inode, size, payload, content, digest);
+        xattrs(inode, to[DIGEST] < end ? to[DIGEST] + 1 : end, end);
+        builder.add(path, inode);
+    }
+
+    /**
+     * Finds the 11 fixed fields, like C {@code split_at}: a missing field is empty and sits at the
+     * end of the line.
+     *
+     * @return how many fields the line actually has, at most 11
+     */
+    private int splitFixedFields(int start, int end) {
+        int pos = start;
+        int present = 0;
+        for (int f = 0; f < FIXED_FIELDS; f++) {
+            from[f] = pos;
+            int sp = pos;
+            while (sp < end && b[sp] != ' ') {
+                sp++;
+            }
+            to[f] = sp;
+            if (pos < end) {
+                present = f + 1;
+            }
+            pos = sp < end ? sp + 1 : end;
+        }
+        return present;
+    }
+
+    /** Size, payload and content by file type; what a type does not use is dropped. */
+    private void typeSpecific(Inode inode, long size, byte[] payload, byte[] content, FsVerityDigest digest) throws FieldException {
+        FileType type = inode.type();
         if (type == FileType.SYMLINK) {
             if (payload == null || payload.length == 0) {
                 throw new FieldException("Invalid symlink: empty target");
@@ -171,8 +188,6 @@ final class DumpLineParser {
                 default -> inode.size(0);
             }
         }
-        xattrs(inode, pos, end);
-        builder.add(path, inode);
     }
 
     /** Keeps what a regular file uses: inline content, or a backing path and digest. */
