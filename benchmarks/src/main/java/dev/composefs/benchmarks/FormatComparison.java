@@ -31,32 +31,8 @@ public final class FormatComparison {
 
     /** Runs the comparison and prints (and optionally writes) a Markdown report. */
     public static void main(String[] args) throws Exception {
-        Path dump = null;
-        Path bin = null;
-        Path out = null;
-        int rounds = 5;
-        for (String a : args) {
-            if (a.startsWith("--dump=")) {
-                dump = Path.of(a.substring(7));
-            } else if (a.startsWith("--bin=")) {
-                bin = Path.of(a.substring(6));
-            } else if (a.startsWith("--rounds=")) {
-                rounds = Integer.parseInt(a.substring(9));
-            } else if (a.startsWith("--out=")) {
-                out = Path.of(a.substring(6));
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + a);
-            }
-        }
-        if (dump == null) {
-            throw new IllegalArgumentException("--dump=FILE is required");
-        }
-        String report = run(dump, bin, rounds);
-        System.out.print(report);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-        }
+        HarnessArgs a = new HarnessArgs(args, java.util.Set.of("dump", "bin", "rounds"));
+        a.report(run(a.requiredPath("dump"), a.path("bin"), a.integer("rounds", 5)));
     }
 
     static String run(Path dump, Path bin, int rounds) throws Exception {

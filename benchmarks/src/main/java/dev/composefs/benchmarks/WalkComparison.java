@@ -31,32 +31,9 @@ public final class WalkComparison {
 
     /** Runs the comparison and prints (and optionally writes) a Markdown report. */
     public static void main(String[] args) throws Exception {
-        Path dump = null;
-        Path work = null;
-        Path out = null;
-        int rounds = 7;
-        for (String a : args) {
-            if (a.startsWith("--dump=")) {
-                dump = Path.of(a.substring(7));
-            } else if (a.startsWith("--work=")) {
-                work = Path.of(a.substring(7));
-            } else if (a.startsWith("--rounds=")) {
-                rounds = Integer.parseInt(a.substring(9));
-            } else if (a.startsWith("--out=")) {
-                out = Path.of(a.substring(6));
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + a);
-            }
-        }
-        if (dump == null || work == null) {
-            throw new IllegalArgumentException("--dump=FILE and --work=DIR are required");
-        }
-        String report = run(TreeFixtures.of(dump, work), dump.getFileName().toString(), rounds);
-        System.out.print(report);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-        }
+        HarnessArgs a = new HarnessArgs(args, java.util.Set.of("dump", "work", "rounds"));
+        Path dump = a.requiredPath("dump");
+        a.report(run(TreeFixtures.of(dump, a.requiredPath("work")), dump.getFileName().toString(), a.integer("rounds", 7)));
     }
 
     /** Walks {@code root}, reading the POSIX attributes of every entry without following links. */
