@@ -9,4 +9,5 @@ module dev.composefs.format {
     exports dev.composefs.format.descriptor;
     exports dev.composefs.format.image;
     exports dev.composefs.format.tree;
+    exports dev.composefs.format.erofs;
 }
