@@ -38,9 +38,9 @@ final class ImageWalk {
                 entries++;
                 Name name = c.name();
                 long ino = c.inode();
-                assertEquals(ino, image.lookup(dir, name), "lookup of " + name);
+                assertEquals(ino, image.lookup(dir, name), () -> "lookup of " + name);
                 Stat st = visit(image, ino);
-                assertEquals(st.type(), c.fileType(), "type of " + name);
+                assertEquals(st.type(), c.fileType(), () -> "type of " + name);
                 if (st.type() == FileType.DIRECTORY && entered.add(ino)) {
                     pending.add(ino);
                 }
