@@ -2,8 +2,10 @@ package dev.composefs.format.erofs;
 
 import dev.composefs.format.tree.Tree;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
@@ -59,6 +61,21 @@ public final class ErofsWriter {
         TreePreparation.Result prepared = TreePreparation.prepare(Objects.requireNonNull(tree, "tree"), options);
         ImagePlan plan = ImagePlan.of(prepared.root());
         ImageEmitter.emit(plan, prepared.version(), new BufferedOutputStream(out, BUFFER_SIZE));
+    }
+
+    /**
+     * The image of {@code tree} in memory.
+     *
+     * @throws IllegalArgumentException as {@link #write(Tree, OutputStream)}
+     */
+    public byte[] toBytes(Tree tree) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(tree, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
+        return out.toByteArray();
     }
 
     /**

@@ -51,9 +51,7 @@ class ErofsWriterTest {
     }
 
     static byte[] image(Tree tree, ErofsWriterOptions options) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ErofsWriter(options).write(tree, out);
-        return out.toByteArray();
+        return new ErofsWriter(options).toBytes(tree);
     }
 
     static ByteBuffer le(byte[] image) {

@@ -1,0 +1,165 @@
+package dev.composefs.nio;
+
+import dev.composefs.format.image.Content;
+import dev.composefs.verity.FsVerityParameters;
+import dev.composefs.verity.MerkleTreeCache;
+import dev.composefs.verity.VerifiedChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The object store behind a file system: finds a file's backing object in the base directories, in
+ * order, confined to them, and opens it verified as the {@link VerityMode} says.
+ *
+ * <p>Confinement: a backing path must be relative, without {@code .} or {@code ..} names, and the
+ * object's real path (symlinks in the base directory resolved) must lie inside the base directory's
+ * real path. Only regular files are opened, so a fifo planted in the store cannot block a reader.
+ * Verified objects go through {@link VerifiedChannel}; their Merkle trees are kept in a bounded
+ * in-memory cache, so opening a file again costs one hash pass rather than two.
+ */
+final class BackingStore {
+    private static final Logger LOG = LoggerFactory.getLogger(BackingStore.class);
+    private static final long TREE_CACHE_BYTES = 64L << 20;
+
+    private final List<Path> basedirs;
+    private final VerityMode mode;
+    private final MerkleTreeCache trees = MerkleTreeCache.inMemory(TREE_CACHE_BYTES);
+    private final Map<Path, Path> realBasedirs = new ConcurrentHashMap<>();
+
+    BackingStore(List<Path> basedirs, VerityMode mode) {
+        this.basedirs = basedirs;
+        this.mode = mode;
+    }
+
+    /**
+     * Opens the content of {@code file}, an image file of {@code size} bytes backed by {@code content}.
+     *
+     * @throws MissingObjectException if no base directory has the object
+     * @throws dev.composefs.verity.VerityException if the object does not match its expected digest
+     */
+    SeekableByteChannel open(String file, Content.Backing content, long size) throws IOException {
+        String rel = relativePath(file, content.path());
+        if (mode == VerityMode.REQUIRE && content.expectedDigest() == null) {
+            throw new FileSystemException(file, null, "no expected fs-verity digest for backing object " + rel
+                    + ", and verity=require");
+        }
+        for (Path basedir : basedirs) {
+            Path real = locate(file, basedir, rel);
+            if (real == null) {
+                continue;
+            }
+            SeekableByteChannel ch = Files.newByteChannel(real, StandardOpenOption.READ);
+            try {
+                SeekableByteChannel result = ch;
+                if (mode != VerityMode.NONE && content.expectedDigest() != null) {
+                    result = VerifiedChannel.open(ch, real.toString(), content.expectedDigest(),
+                            FsVerityParameters.of(content.expectedDigest().algorithm(), 4096), trees);
+                }
+                if (result.size() != size) {
+                    throw new FileSystemException(file, real.toString(), "backing object has " + result.size()
+                            + " bytes, the image says " + size);
+                }
+                return result;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: cannot use backing object {}: {}", file, real, e.getMessage());
+                ch.close();
+                throw e;
+            }
+        }
+        LOG.warn("{}: backing object {} not found in {}", file, rel, basedirs);
+        throw new MissingObjectException(file, rel, basedirs);
+    }
+
+    /** The object's real path in {@code basedir}, or null if it is not there. */
+    private Path locate(String file, Path basedir, String rel) throws IOException {
+        Path base = realBasedir(basedir);
+        if (base == null) {
+            return null;
+        }
+        Path real;
+        try {
+            real = base.resolve(rel).toRealPath();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (!real.startsWith(base)) {
+            throw new AccessDeniedException(file, real.toString(), "backing object " + rel
+                    + " resolves outside its base directory " + base);
+        }
+        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new FileSystemException(file, real.toString(), "backing object is not a regular file");
+        }
+        return real;
+    }
+
+    private Path realBasedir(Path basedir) throws IOException {
+        Path real = realBasedirs.get(basedir);
+        if (real == null) {
+            try {
+                real = basedir.toRealPath();
+            } catch (NoSuchFileException e) {
+                LOG.debug("base directory {} does not exist", basedir);
+                return null;
+            }
+            realBasedirs.put(basedir, real);
+        }
+        return real;
+    }
+
+    /**
+     * The backing path as a relative path string, refused if it could leave the base directory.
+     */
+    static String relativePath(String file, byte[] path) throws IOException {
+        String why = null;
+        if (path.length == 0) {
+            why = "is empty";
+        } else if (path[0] == '/') {
+            why = "is absolute";
+        } else {
+            int start = 0;
+            for (int i = 0; i <= path.length && why == null; i++) {
+                if (i == path.length || path[i] == '/') {
+                    int len = i - start;
+                    if (len == 0 || PathBytes.isDot(path, start, len) || PathBytes.isDotDot(path, start, len)) {
+                        why = "has an empty, '.' or '..' name";
+                    }
+                    start = i + 1;
+                } else if (path[i] == 0) {
+                    why = "contains NUL";
+                }
+            }
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(path)).toString();
+        } catch (CharacterCodingException e) {
+            text = null;
+            if (why == null) {
+                why = "is not valid UTF-8";
+            }
+        }
+        if (why != null) {
+            throw new AccessDeniedException(file, null, "backing path '" + PathBytes.toString(path) + "' " + why);
+        }
+        return text;
+    }
+}

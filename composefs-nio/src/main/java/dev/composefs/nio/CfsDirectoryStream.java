@@ -1,0 +1,97 @@
+package dev.composefs.nio;
+
+import dev.composefs.format.image.DirectoryCursor;
+import java.io.IOException;
+import java.nio.file.ClosedDirectoryStreamException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * A lazy directory stream straight over the image's directory entries: each entry becomes
+ * {@code dir.resolve(name)} (remembering its inode) when the iterator reaches it, and is offered to
+ * the filter then. One iterator per stream; after {@link #close()} an iterator already obtained
+ * behaves as exhausted. A damaged directory or a failing filter ends iteration with a
+ * {@link DirectoryIteratorException}.
+ */
+final class CfsDirectoryStream implements DirectoryStream<Path> {
+    private final CfsPath dir;
+    private final DirectoryCursor cursor;
+    private final Filter<? super Path> filter;
+    private final FileSystemState state;
+    private volatile boolean closed;
+    private boolean iterated;
+
+    CfsDirectoryStream(CfsPath dir, DirectoryCursor cursor, Filter<? super Path> filter, FileSystemState state) {
+        this.dir = dir;
+        this.cursor = cursor;
+        this.filter = filter;
+        this.state = state;
+    }
+
+    @Override
+    public synchronized Iterator<Path> iterator() {
+        if (closed) {
+            throw new ClosedDirectoryStreamException();
+        }
+        if (iterated) {
+            throw new IllegalStateException("iterator() was already called on this directory stream");
+        }
+        iterated = true;
+        return new Entries();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        state.unregister(this);
+    }
+
+    private final class Entries implements Iterator<Path> {
+        private Path next;
+        private byte[] name = new byte[256];
+
+        @Override
+        public boolean hasNext() {
+            synchronized (CfsDirectoryStream.this) {
+                if (next == null && !closed) {
+                    next = advance();
+                }
+                return next != null;
+            }
+        }
+
+        @Override
+        public Path next() {
+            synchronized (CfsDirectoryStream.this) {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Path p = next;
+                next = null;
+                return p;
+            }
+        }
+
+        private Path advance() {
+            try {
+                while (cursor.next()) {
+                    int len = cursor.nameLength();
+                    if (len > name.length) {
+                        name = new byte[len];
+                    }
+                    cursor.copyName(name, 0);
+                    CfsPath p = dir.resolveName(name, 0, len, cursor.inode());
+                    if (filter == null || filter.accept(p)) {
+                        return p;
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                throw new DirectoryIteratorException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.composefs.nio;
+
+import dev.composefs.format.image.Image;
+import dev.composefs.format.image.Stat;
+import dev.composefs.format.tree.FileType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Resolves paths to inodes inside the image, as the kernel resolves them in a mounted composefs:
+ * {@code ..} is physical (the parent of the directory reached, never above the root), symlinks are
+ * followed inside the image (an absolute target starts again at the image root), and more than
+ * {@value #MAX_SYMLINKS} symlinks end the walk with "Too many levels of symbolic links" (ELOOP).
+ */
+final class PathResolver {
+    /** The kernel's limit on symlinks followed in one resolution ({@code MAXSYMLINKS}). */
+    static final int MAX_SYMLINKS = 40;
+
+    private final CfsFileSystem fs;
+
+    PathResolver(CfsFileSystem fs) {
+        this.fs = fs;
+    }
+
+    /**
+     * The inode {@code path} names; a final symlink is followed if {@code follow}.
+     *
+     * @throws NoSuchFileException if a name along the way is missing
+     */
+    long lookup(CfsPath path, boolean follow) throws IOException {
+        long hint = path.inodeHint();
+        if (hint >= 0) {
+            Image image = fs.image();
+            if (!follow || image.stat(hint).type() != FileType.SYMLINK) {
+                return hint;
+            }
+        }
+        return walk(path, follow, null);
+    }
+
+    /** The absolute path without symlinks (but a final one if not {@code follow}) and dot names. */
+    CfsPath realPath(CfsPath path, boolean follow) throws IOException {
+        List<byte[]> names = new ArrayList<>();
+        walk(path, follow, names);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] n : names) {
+            out.write(PathBytes.SEP);
+            out.writeBytes(n);
+        }
+        if (out.size() == 0) {
+            out.write(PathBytes.SEP);
+        }
+        return new CfsPath(fs, out.toByteArray());
+    }
+
+    /**
+     * Walks {@code path} from the root; fills {@code names} with the names of the directories
+     * entered, if given. Returns the final inode.
+     */
+    private long walk(CfsPath path, boolean follow, List<byte[]> names) throws IOException {
+        Image image = fs.image();
+        long root = image.rootInode();
+        Deque<Long> dirs = new ArrayDeque<>();
+        long cur = root;
+        // Pending names to resolve, first name on top; a symlink's target is pushed in front of the rest.
+        Deque<byte[]> pending = new ArrayDeque<>();
+        pushNames(pending, path.bytes());
+        int links = 0;
+        while (!pending.isEmpty()) {
+            byte[] name = pending.pop();
+            if (PathBytes.isDot(name, 0, name.length)) {
+                continue;
+            }
+            if (PathBytes.isDotDot(name, 0, name.length)) {
+                if (!dirs.isEmpty()) {
+                    cur = dirs.pop();
+                    if (names != null) {
+                        names.remove(names.size() - 1);
+                    }
+                }
+                continue;
+            }
+            long child;
+            try {
+                child = image.lookup(cur, name, 0, name.length);
+            } catch (NotDirectoryException e) {
+                throw new FileSystemException(path.toString(), null, "Not a directory");
+            }
+            if (child < 0) {
+                throw new NoSuchFileException(path.toString());
+            }
+            Stat st = image.stat(child);
+            boolean last = pending.isEmpty();
+            if (st.type() == FileType.SYMLINK && (!last || follow)) {
+                if (++links > MAX_SYMLINKS) {
+                    throw new FileSystemException(path.toString(), null, "Too many levels of symbolic links");
+                }
+                byte[] target = image.readSymlink(child);
+                if (target.length == 0) {
+                    throw new NoSuchFileException(path.toString());
+                }
+                if (target[0] == PathBytes.SEP) {
+                    dirs.clear();
+                    cur = root;
+                    if (names != null) {
+                        names.clear();
+                    }
+                }
+                pushNames(pending, target);
+                continue;
+            }
+            if (!last && st.type() != FileType.DIRECTORY) {
+                throw new FileSystemException(path.toString(), null, "Not a directory");
+            }
+            dirs.push(cur);
+            cur = child;
+            if (names != null) {
+                names.add(name);
+            }
+        }
+        return cur;
+    }
+
+    /** Pushes the names of {@code path} onto {@code pending} so that its first name is on top. */
+    private static void pushNames(Deque<byte[]> pending, byte[] path) {
+        int end = path.length;
+        while (end > 0) {
+            while (end > 0 && path[end - 1] == PathBytes.SEP) {
+                end--;
+            }
+            int start = end;
+            while (start > 0 && path[start - 1] != PathBytes.SEP) {
+                start--;
+            }
+            if (end > start) {
+                pending.push(java.util.Arrays.copyOfRange(path, start, end));
+            }
+            end = start;
+        }
+    }
+}
