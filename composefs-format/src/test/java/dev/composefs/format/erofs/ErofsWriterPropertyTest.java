@@ -3,6 +3,7 @@ package dev.composefs.format.erofs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Inode;
 import dev.composefs.format.tree.Name;
 import dev.composefs.format.tree.Tree;
@@ -56,6 +57,27 @@ class ErofsWriterPropertyTest {
             assertArrayEquals(image, again.toByteArray(), "deterministic");
         } finally {
             Files.delete(file);
+        }
+    }
+
+    @Property(tries = 30)
+    void versionFollowsOptionsAndWhiteouts(@ForAll("trees") Tree tree, @ForAll boolean min1, @ForAll boolean max1) {
+        int min = min1 ? 1 : 0;
+        int max = Math.max(min, max1 ? 1 : 0);
+        byte[] image = new ErofsWriter(new ErofsWriterOptions(min, max)).toBytes(tree);
+        int[] whiteouts = {0};
+        tree.walk((path, inode) -> {
+            if (inode.type() == FileType.CHAR_DEVICE && inode.rdev() == 0) {
+                whiteouts[0]++;
+            }
+        });
+        int expected = min == 1 || (max == 1 && whiteouts[0] > 0) ? 1 : 0;
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(expected, b.getInt(ComposefsHeader.OFF_COMPOSEFS_VERSION));
+        if (whiteouts[0] == 0) {
+            byte[] other = new ErofsWriter(ErofsWriterOptions.exactly(1 - expected)).toBytes(tree);
+            other[ComposefsHeader.OFF_COMPOSEFS_VERSION] = (byte) expected;
+            assertArrayEquals(image, other, "without whiteouts the versions differ only in the header");
         }
     }
 

@@ -212,6 +212,45 @@ class ErofsWriterTest {
     }
 
     @Test
+    void xattrBodyHasFilterSharedIdsAndInlineEntries() throws Exception {
+        Inode root = dir(0755);
+        for (String n : List.of("a", "b")) {
+            Inode f = new Inode(0100644).mtime(new Timespec(1, 0));
+            for (int i = 0; i < 130; i++) {
+                f.xattrs().add(Xattr.of(String.format("user.k%03d", i), new byte[] {(byte) i}));
+            }
+            root.addChild(Name.of(n), f);
+        }
+        Inode solo = new Inode(0100644);
+        solo.xattrs().add(Xattr.of("user.foo", new byte[] {'v'}));
+        root.addChild(Name.of("solo"), solo);
+        ErofsTools.assumeInstalled();
+        Path file = tmp.resolve("xattrs.img");
+        new ErofsWriter().write(new Tree(root), file);
+        assertEquals(0, ErofsTools.fsck(file).exitCode());
+        ByteBuffer img = le(Files.readAllBytes(file));
+        for (String n : List.of("a", "b")) {
+            int body = (int) nid(file, "/" + n) * 32 + ErofsLayout.EXTENDED_INODE_SIZE;
+            assertEquals(XattrLayout.MAX_SHARED_PER_INODE, img.get(body + XattrLayout.OFF_SHARED_COUNT) & 0xFF,
+                    "at most 128 shared references, the rest inline");
+            int inline = body + XattrLayout.IBODY_HEADER_SIZE + 4 * XattrLayout.MAX_SHARED_PER_INODE;
+            assertEquals(4, img.get(inline + XattrLayout.OFF_ENTRY_NAME_LEN), "suffix 'k128'");
+            assertEquals(XattrPrefix.USER.index(), img.get(inline + XattrLayout.OFF_ENTRY_NAME_INDEX));
+        }
+        int soloBody = (int) nid(file, "/solo") * 32 + ErofsLayout.COMPACT_INODE_SIZE;
+        int fooBit = 0x6B6AB58C & 31;
+        assertEquals(~(1 << fooBit), img.getInt(soloBody + XattrLayout.OFF_NAME_FILTER));
+        assertEquals(0, img.get(soloBody + XattrLayout.OFF_SHARED_COUNT));
+    }
+
+    private static long nid(Path image, String path) throws Exception {
+        String out = ErofsTools.dump(image, "--path=" + path).output();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("NID: (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
     void leavesTheCallersTreeUnchanged() throws IOException {
         Tree tree = sampleTree();
         String before = describe(tree);
