@@ -13,7 +13,10 @@ import picocli.CommandLine;
  */
 public final class Main {
     private static final Map<String, Supplier<Object>> TOOLS = new TreeMap<>(Map.of(
-            "fsverity", FsVerityCommand::new));
+            "fsverity", FsVerityCommand::new,
+            "mkcomposefs", MkComposefsCommand::new,
+            "composefs-info", ComposefsInfoCommand::new,
+            "composefs-dump", ComposefsDumpCommand::new));
 
     private Main() {
     }

@@ -125,6 +125,27 @@ public final class ObjectStore {
     }
 
     /**
+     * Stores {@code content} as an object (inline content that a format cannot hold inline) and
+     * returns its fs-verity digest. If the store already holds that object, nothing is written.
+     */
+    public FsVerityDigest put(byte[] content) throws IOException {
+        FsVerityDigest digest = FsVerityHasher.digest(content);
+        if (!contains(digest)) {
+            Path tmp = Files.createTempFile(root, TEMP_PREFIX, "");
+            boolean moved = false;
+            try {
+                Files.write(tmp, content);
+                moved = commit(tmp, digest);
+            } finally {
+                if (!moved) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+        return digest;
+    }
+
+    /**
      * Stores every file of {@code files} as {@link #put} does, on up to {@link #threads()} threads, and
      * returns each file's digest in the order given (duplicates once).
      *
@@ -168,15 +189,20 @@ public final class ObjectStore {
                 throw new IOException(file + ": changed while being copied into the object store "
                         + root + " (digest " + expected + " before, " + copied + " after)");
             }
-            setObjectMode(tmp);
-            Path target = resolve(expected);
-            Files.createDirectories(target.getParent());
-            moved = place(tmp, target);
+            moved = commit(tmp, expected);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /** Gives the complete temporary object its mode and puts it in place; true if it was renamed. */
+    private boolean commit(Path tmp, FsVerityDigest digest) throws IOException {
+        setObjectMode(tmp);
+        Path target = resolve(digest);
+        Files.createDirectories(target.getParent());
+        return place(tmp, target);
     }
 
     /**
