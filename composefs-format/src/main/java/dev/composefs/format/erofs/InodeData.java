@@ -24,6 +24,11 @@ final class InodeData {
     static final long NULL_ADDRESS = 0xFFFFFFFFL;
     private static final int CHUNK_FORMAT_KNOWN = EROFS_CHUNK_FORMAT_BLKBITS_MASK | EROFS_CHUNK_FORMAT_INDEXES;
     private static final int CHUNK_INDEX_SIZE = 8;
+    /**
+     * The most bytes {@link #readAll()} materialises beyond the image's own size: sparse chunk-based
+     * files can claim any size, and memory must stay bounded by the input, not by a field in it.
+     */
+    static final long MAX_SPARSE_READ = 16 << 20;
 
     private final ImageData data;
     private final ErofsInode inode;
@@ -155,14 +160,15 @@ final class InodeData {
     /**
      * The whole data as bytes: flat blocks and tail, or chunks with holes as zeros.
      *
-     * @throws UnsupportedImageException if the data is larger than the image file itself (possible only
-     *                                   for sparse or deduplicated chunks), which this reader does not
-     *                                   materialise
+     * @throws UnsupportedImageException if the data is larger than both the image file and
+     *                                   {@link #MAX_SPARSE_READ} (possible only for sparse or
+     *                                   deduplicated chunks), which this reader does not materialise
      */
     byte[] readAll() throws IOException {
-        if (inode.size() > data.size()) {
+        if (inode.size() > Math.max(data.size(), MAX_SPARSE_READ)) {
             throw new UnsupportedImageException(data.file() + ": inode " + inode.nid() + " holds " + inode.size()
-                    + " bytes of data, more than the image's " + data.size() + "; not read into memory");
+                    + " bytes of sparse or shared chunks, more than the image's " + data.size() + " and more than "
+                    + MAX_SPARSE_READ + "; not read into memory");
         }
         byte[] out = new byte[(int) inode.size()];
         if (chunked()) {

@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Images made by an independent EROFS writer, {@code mkfs.erofs} of erofs-utils, from a directory on
  * disk, read in the raw view and compared entry by entry with the directory: types, permissions,
  * owners, link counts, sizes, mtimes with nanoseconds, content, symlink targets, xattrs (inline and
- * shared), hard links and directory listings (several blocks, inline tails, 254-byte names).
+ * shared), hard links and directory listings (several blocks, inline tails, 254-byte names), with flat
+ * and chunk-based files (holes included).
  */
 class ErofsReaderMkfsTest {
     @TempDir
@@ -118,6 +119,11 @@ class ErofsReaderMkfsTest {
             setXattr(src.resolve(f), "user.shared", "common value".getBytes(StandardCharsets.US_ASCII));
         }
         run(List.of("mkfifo", src.resolve("fifo").toString()));
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(src.resolve("sparse").toFile(), "rw")) {
+            sparse.setLength(3 << 20);
+            sparse.seek(1 << 20);
+            sparse.write(big);
+        }
         return src;
     }
 
@@ -132,11 +138,25 @@ class ErofsReaderMkfsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "-Enoinline_data"})
+    @ValueSource(strings = {"default", "-Enoinline_data", "--chunksize=4096", "--chunksize=65536"})
     void rawViewMatchesTheSourceDirectory(String options) throws Exception {
         assumeTrue(onPath("mkfs.erofs"), "mkfs.erofs (erofs-utils) not installed");
         Path src = populate();
         Path image = options.equals("default") ? mkfs(src, "img") : mkfs(src, "img", options);
+        ImageData data = ImageData.map(image);
+        ErofsVolume volume = ErofsVolume.read(data);
+        long sparse = 0;
+        try (Image img = Image.open(image, ImageView.RAW)) {
+            sparse = img.lookup(img.rootInode(), Name.of("sparse"));
+        }
+        ErofsInode sparseInode = ErofsInode.read(data, volume, sparse);
+        if (options.startsWith("--chunksize")) {
+            assertEquals(ErofsLayout.EROFS_INODE_CHUNK_BASED, sparseInode.dataLayout());
+            assertTrue((volume.featureIncompat() & ErofsLayout.EROFS_FEATURE_INCOMPAT_CHUNKED_FILE) != 0);
+            assertTrue(Files.size(image) < 3 << 20, "holes are not stored");
+        } else {
+            assertNotEquals(ErofsLayout.EROFS_INODE_CHUNK_BASED, sparseInode.dataLayout());
+        }
         try (Image img = Image.open(image, ImageView.RAW)) {
             assertEquals(ImageFormat.EROFS, img.format());
             assertEquals(-1, ((ErofsReader) img).composefsVersion());
