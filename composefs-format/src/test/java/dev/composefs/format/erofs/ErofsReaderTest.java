@@ -241,4 +241,57 @@ class ErofsReaderTest {
             assertEquals(-1, img.lookup(img.rootInode(), Name.of("\u00ff")));
         }
     }
+
+    /**
+     * Patches the sample so that {@code dir}'s inline {@code user.note} entry uses long prefix 0
+     * ({@code trusted.} + {@code infix}) from a prefix table placed in the padding before the first data
+     * block; the inode's name filter is cleared since the name changes.
+     */
+    private static byte[] withLongPrefix(int baseIndex, byte[] infix, int entryIndex) throws IOException {
+        byte[] b = sampleImage(ErofsWriterOptions.DEFAULT);
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ImageData data = ImageData.wrap(b, Path.of("prefix.img"));
+        ErofsVolume volume = ErofsVolume.read(data);
+        long dirNid;
+        long dataStart;
+        try (ErofsReader raw = ErofsReader.open(ImageData.wrap(b.clone(), Path.of("prefix.img")), ImageView.RAW)) {
+            dirNid = at(raw, "dir");
+            dataStart = ErofsInode.read(data, volume, raw.rootInode()).u() * ErofsLayout.BLOCK_SIZE;
+        }
+        int table = (int) dataStart - 8;
+        for (int i = table; i < dataStart; i++) {
+            assertEquals(0, b[i], "padding before the first data block");
+        }
+        le.putShort(table, (short) (1 + infix.length));
+        b[table + 2] = (byte) baseIndex;
+        System.arraycopy(infix, 0, b, table + 3, infix.length);
+        int sb = ErofsLayout.EROFS_SUPER_OFFSET;
+        le.putInt(sb + Superblock.OFF_FEATURE_INCOMPAT, (int) ErofsVolume.EROFS_FEATURE_INCOMPAT_XATTR_PREFIXES);
+        b[sb + Superblock.OFF_XATTR_PREFIX_COUNT] = 1;
+        le.putInt(sb + Superblock.OFF_XATTR_PREFIX_START, table / 4);
+        ErofsInode dir = ErofsInode.read(data, volume, dirNid);
+        le.putInt((int) dir.xattrOffset() + XattrLayout.OFF_NAME_FILTER, 0);
+        long at = dir.xattrOffset() + XattrLayout.IBODY_HEADER_SIZE
+                + 4L * (b[(int) dir.xattrOffset() + XattrLayout.OFF_SHARED_COUNT] & 0xff);
+        while (!(b[(int) at + 1] == XattrPrefix.USER.index() && b[(int) at] == 4
+                && new String(b, (int) at + 4, 4, StandardCharsets.US_ASCII).equals("note"))) {
+            at += (4 + (b[(int) at] & 0xff) + (le.getShort((int) at + 2) & 0xffff) + 3) & ~3;
+        }
+        b[(int) at + 1] = (byte) (0x80 | entryIndex);
+        return b;
+    }
+
+    @Test
+    void longXattrPrefixesAreRead() throws IOException {
+        byte[] b = withLongPrefix(XattrPrefix.TRUSTED.index(), ascii("x."), 0);
+        try (Image raw = Image.open(ImageData.wrap(b, Path.of("prefix.img")), ImageView.RAW);
+             Image mounted = Image.open(ImageData.wrap(b, Path.of("prefix.img")))) {
+            assertEquals("kept", xattrs(raw, at(raw, "dir")).get("trusted.x.note"));
+            assertEquals(Map.of("trusted.x.note", "kept"), xattrs(mounted, at(mounted, "dir")));
+        }
+        assertThrows(dev.composefs.format.image.CorruptImageException.class,
+                () -> Image.open(ImageData.wrap(withLongPrefix(XattrPrefix.TRUSTED.index(), ascii("x."), 1), Path.of("p.img"))));
+        assertThrows(dev.composefs.format.image.CorruptImageException.class,
+                () -> Image.open(ImageData.wrap(withLongPrefix(9, ascii("x."), 0), Path.of("p.img"))));
+    }
 }
