@@ -273,12 +273,42 @@ class ErofsReaderCorruptionTest {
         }
         corrupt(b, "nlink");
 
-        ErofsInode dir = ErofsInode.read(data, volume, nids.get(1));
-        if (dir.dataLayout() == ErofsLayout.EROFS_INODE_FLAT_PLAIN) {
-            b = sample.clone();
-            le(b).putInt((int) dir.offset() + InodeRecord.OFF_U, 0x7FFFFFFF);
-            corrupt(b, "data blocks");
+        ErofsInode rootInode = ErofsInode.read(data, volume, nids.get(0));
+        assertTrue(root.blockCount() > 1 || rootInode.dataLayout() == ErofsLayout.EROFS_INODE_FLAT_PLAIN,
+                "the root's 266 entries need a data block");
+        b = sample.clone();
+        le(b).putInt((int) rootInode.offset() + InodeRecord.OFF_U, 0x7FFFFFFF);
+        corrupt(b, "data blocks");
+        b = sample.clone();
+        le(b).putInt((int) rootInode.offset() + InodeRecord.OFF_U, (int) (sample.length / ErofsLayout.BLOCK_SIZE));
+        corrupt(b, "data blocks");
+    }
+
+    @Test
+    void externalFileFaults() throws IOException {
+        ImageData data = ImageData.wrap(sample, NAME);
+        ErofsVolume volume = ErofsVolume.read(data);
+        ErofsInode external = ErofsInode.read(data, volume, nids.get(4));
+        assertEquals(ErofsLayout.EROFS_INODE_CHUNK_BASED, external.dataLayout());
+        byte[] b = sample.clone();
+        le(b).putShort((int) external.offset() + InodeRecord.OFF_U, (short) 0x40);
+        unsupported(b, "chunk format");
+        b = sample.clone();
+        le(b).putShort((int) external.offset() + InodeRecord.OFF_FORMAT, (short) (external.extended() ? 1 : 0));
+        corrupt(b, "");
+        b = sample.clone();
+        int metacopy = indexOf(b, "metacopy".getBytes(java.nio.charset.StandardCharsets.US_ASCII), (int) external.xattrOffset());
+        b[metacopy + "metacopy".length() + 1] = 99;
+        corrupt(b, "ovl_metacopy");
+    }
+
+    private static int indexOf(byte[] b, byte[] key, int from) {
+        for (int i = from; i + key.length <= b.length; i++) {
+            if (java.util.Arrays.equals(b, i, i + key.length, key, 0, key.length)) {
+                return i;
+            }
         }
+        throw new AssertionError("not found");
     }
 
     private static int[] find(ErofsDirectory dir, String name) throws IOException {
@@ -317,5 +347,31 @@ class ErofsReaderCorruptionTest {
             b[m[0]] = (byte) m[1];
         }
         openAndWalk(b);
+    }
+
+    @Provide
+    Arbitrary<byte[]> mutatedImagesOfRandomTrees() {
+        Arbitrary<Tree> trees = dev.composefs.format.tree.TreeArbitraries.trees(
+                dev.composefs.format.tree.TreeArbitraries.Options.all().withMaxInodes(16));
+        Arbitrary<List<int[]>> mutations = Combinators.combine(Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                Arbitraries.integers().between(0, 255)).as((o, v) -> new int[] {o, v}).list().ofMinSize(1).ofMaxSize(6);
+        return Combinators.combine(trees, mutations).as((tree, m) -> {
+            try {
+                byte[] b = ErofsReaderRoundTripTest.image(tree, ErofsWriterOptions.DEFAULT);
+                // Hit the metadata (the first blocks) far more often than the data blocks.
+                int metadata = Math.min(b.length, 3 * ErofsLayout.BLOCK_SIZE);
+                for (int[] x : m) {
+                    b[x[0] % (x[0] % 4 == 0 ? b.length : metadata)] = (byte) x[1];
+                }
+                return b;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Property(tries = 150)
+    void mutatedImagesOfRandomTreesNeverEscapeTheExceptionContract(@ForAll("mutatedImagesOfRandomTrees") byte[] image) {
+        openAndWalk(image);
     }
 }

@@ -294,4 +294,14 @@ class ErofsReaderTest {
         assertThrows(dev.composefs.format.image.CorruptImageException.class,
                 () -> Image.open(ImageData.wrap(withLongPrefix(9, ascii("x."), 0), Path.of("p.img"))));
     }
+
+    @Test
+    void readsFailAfterClose() throws IOException {
+        Image img = Image.open(ImageData.wrap(sampleImage(ErofsWriterOptions.DEFAULT), Path.of("closed.img")));
+        long root = img.rootInode();
+        img.close();
+        img.close();
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> img.stat(root));
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> img.openDirectory(root));
+    }
 }
