@@ -16,7 +16,8 @@ public final class Main {
             "fsverity", FsVerityCommand::new,
             "mkcomposefs", MkComposefsCommand::new,
             "composefs-info", ComposefsInfoCommand::new,
-            "composefs-dump", ComposefsDumpCommand::new));
+            "composefs-dump", ComposefsDumpCommand::new,
+            "composefs-ls", ComposefsLsCommand::new));
 
     private Main() {
     }
