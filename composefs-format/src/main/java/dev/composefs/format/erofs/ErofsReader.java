@@ -191,9 +191,9 @@ public final class ErofsReader implements Image {
             return Content.EMPTY;
         }
         if (inode.dataLayout() == ErofsLayout.EROFS_INODE_CHUNK_BASED) {
-            List<Xattr> stored = xattrs.read(inode);
+            List<ErofsXattrs.Entry> stored = xattrs.entries(inode);
             if (OverlayXattrs.isExternal(stored)) {
-                return OverlayXattrs.backing(data, inode, stored);
+                return OverlayXattrs.backing(data, xattrs, inode, stored);
             }
         }
         return new Content.Inline(new InodeData(data, inode).readAll());

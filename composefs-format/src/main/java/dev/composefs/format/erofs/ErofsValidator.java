@@ -4,7 +4,6 @@ import dev.composefs.format.image.ImageData;
 import dev.composefs.format.image.ImageView;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
-import dev.composefs.format.tree.Xattr;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.BitSet;
@@ -33,11 +32,33 @@ final class ErofsValidator {
     private final BitSet named = new BitSet();
     private final BitSet rawWhiteouts = new BitSet();
     private final BitSet escapedWhiteouts = new BitSet();
+    /**
+     * Bytes of metadata the walk may still examine. Well-formed images never let two inodes' headers,
+     * xattr bodies, inline data, chunk maps or directory blocks overlap, so all of them together fit the
+     * file; a hostile image that makes many inodes share one large structure would otherwise cost time
+     * quadratic in its size.
+     */
+    private long budget;
 
     ErofsValidator(ImageData data, ErofsVolume volume, ErofsXattrs xattrs) {
+        this(data, volume, xattrs, 2 * data.size() + ErofsLayout.BLOCK_SIZE);
+    }
+
+    /** A validator that examines at most {@code budget} bytes of metadata. */
+    ErofsValidator(ImageData data, ErofsVolume volume, ErofsXattrs xattrs, long budget) {
         this.data = data;
         this.volume = volume;
         this.xattrs = xattrs;
+        this.budget = budget;
+    }
+
+    /** Takes {@code bytes} from the budget for inode {@code nid}. */
+    private void spend(long bytes, ErofsInode inode, String what) throws IOException {
+        budget -= bytes;
+        if (budget < 0) {
+            throw data.corrupt(inode.offset(), inode.nid(), "the " + what + " of this inode overlaps others': the image's"
+                    + " structures add up to more than the " + data.size() + "-byte file can hold");
+        }
     }
 
     private record Pending(ErofsInode directory, long parent) {
@@ -65,10 +86,11 @@ final class ErofsValidator {
         if (reachable.get(nid)) {
             return;
         }
+        spend(inode.headerSize() + inode.xattrSize(), inode, "header and xattrs");
         new InodeData(data, inode).check();
-        List<Xattr> stored = xattrs.read(inode);
+        List<ErofsXattrs.Entry> stored = xattrs.entries(inode);
         Set<Name> names = new HashSet<>();
-        for (Xattr x : stored) {
+        for (ErofsXattrs.Entry x : stored) {
             if (!names.add(x.name())) {
                 throw data.corrupt(inode.xattrOffset(), nid, "xattr '" + x.name() + "' appears twice");
             }
@@ -78,6 +100,7 @@ final class ErofsValidator {
                 if (inode.size() == 0) {
                     throw data.corrupt(inode.offset(), nid, "directory has no entries, not even '.' and '..'");
                 }
+                spend(inode.size(), inode, "directory data");
                 break;
             case SYMLINK:
                 checkSymlink(inode);
@@ -102,6 +125,7 @@ final class ErofsValidator {
             throw data.corrupt(inode.offset(), inode.nid(), "symlink target of " + inode.size() + " bytes (must be 1.."
                     + SYMLINK_MAX + ")");
         }
+        spend(inode.size(), inode, "symlink target");
         byte[] target = new InodeData(data, inode).readAll();
         for (int i = 0; i < target.length; i++) {
             if (target[i] == 0) {
@@ -110,14 +134,16 @@ final class ErofsValidator {
         }
     }
 
-    private void checkRegular(ErofsInode inode, List<Xattr> stored) throws IOException {
+    private void checkRegular(ErofsInode inode, List<ErofsXattrs.Entry> stored) throws IOException {
         if (inode.dataLayout() != ErofsLayout.EROFS_INODE_CHUNK_BASED) {
             return;
         }
         if (OverlayXattrs.isExternal(stored)) {
-            OverlayXattrs.backing(data, inode, stored);
+            OverlayXattrs.backing(data, xattrs, inode, stored);
         } else {
-            new InodeData(data, inode).checkChunks();
+            InodeData layout = new InodeData(data, inode);
+            spend(layout.chunkCount() * ErofsLayout.CHUNK_BLOCK_ADDRESS_SIZE, inode, "chunk map");
+            layout.checkChunks();
         }
     }
 

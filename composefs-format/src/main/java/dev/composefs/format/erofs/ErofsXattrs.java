@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Every entry is checked: it lies within the body or the file, its prefix index is known, its
  * name is not empty and has no NUL, and, when the image carries the xattr name filter, the inode's
- * filter does not claim the name absent (the kernel would then fail to find it).
+ * filter does not claim the name absent (the kernel would then fail to find it). Values are read only
+ * on request, so checking an inode costs no more than its names, however large the values it shares.
  */
 final class ErofsXattrs {
     /** {@code EROFS_XATTR_LONG_PREFIX}: bit 7 of {@code e_name_index} selects a long prefix. */
@@ -31,8 +32,33 @@ final class ErofsXattrs {
         this.volume = volume;
     }
 
-    /** The xattrs of {@code inode}, shared first, each in stored order. */
+    /**
+     * One stored xattr: its full name and where its value is, so that checks need not copy values.
+     *
+     * @param name        the full name, prefix included
+     * @param valueOffset byte offset of the value in the file
+     * @param valueLength length of the value
+     */
+    record Entry(Name name, long valueOffset, int valueLength) {
+    }
+
+    /** The xattrs of {@code inode} with their values, shared first, each in stored order. */
     List<Xattr> read(ErofsInode inode) throws IOException {
+        List<Entry> entries = entries(inode);
+        List<Xattr> result = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            result.add(Xattr.of(e.name(), value(e)));
+        }
+        return result;
+    }
+
+    /** A copy of the value of {@code e}. */
+    byte[] value(Entry e) throws IOException {
+        return data.bytes(e.valueOffset(), e.valueLength());
+    }
+
+    /** The checked entries of {@code inode}'s xattrs, shared first, each in stored order; values not read. */
+    List<Entry> entries(ErofsInode inode) throws IOException {
         if (inode.xattrSize() == 0) {
             return List.of();
         }
@@ -50,7 +76,7 @@ final class ErofsXattrs {
             throw data.corrupt(body + OFF_SHARED_COUNT, nid, shared + " shared xattr ids do not fit the "
                     + inode.xattrSize() + "-byte xattr body");
         }
-        List<Xattr> result = new ArrayList<>();
+        List<Entry> result = new ArrayList<>();
         for (int i = 0; i < shared; i++) {
             long idAt = body + IBODY_HEADER_SIZE + (long) i * SHARED_ID_SIZE;
             long at = volume.xattrBase() + data.u32(idAt) * SHARED_ID_SIZE;
@@ -58,8 +84,7 @@ final class ErofsXattrs {
         }
         long at = entries;
         while (at < end) {
-            Xattr x = entry(inode, at, end, filter, "inline xattr");
-            result.add(x);
+            result.add(entry(inode, at, end, filter, "inline xattr"));
             at += entrySize(at);
         }
         return result;
@@ -70,7 +95,7 @@ final class ErofsXattrs {
         return (raw + ALIGNMENT - 1) & -ALIGNMENT;
     }
 
-    private Xattr entry(ErofsInode inode, long at, long limit, long filter, String what) throws IOException {
+    private Entry entry(ErofsInode inode, long at, long limit, long filter, String what) throws IOException {
         long nid = inode.nid();
         if (at > limit - ENTRY_HEADER_SIZE) {
             throw data.corrupt(at, nid, what + " header runs past its area");
@@ -118,8 +143,7 @@ final class ErofsXattrs {
             throw data.corrupt(inode.xattrOffset(), nid, "the xattr name filter 0x" + Long.toHexString(filter)
                     + " claims '" + Name.of(name) + "' absent, but the inode has it");
         }
-        byte[] value = data.bytes(at + ENTRY_HEADER_SIZE + suffixLength, valueLength);
-        return Xattr.of(Name.of(name), value);
+        return new Entry(Name.of(name), at + ENTRY_HEADER_SIZE + suffixLength, valueLength);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -2,6 +2,7 @@ package dev.composefs.format.erofs;
 
 import dev.composefs.format.image.Content;
 import dev.composefs.format.image.ImageData;
+import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import dev.composefs.format.tree.Xattr;
 import dev.composefs.verity.FsVerityAlgorithm;
@@ -38,6 +39,10 @@ final class OverlayXattrs {
     private static final byte[] OPAQUE_X = ascii("x");
     /** Size of {@code struct ovl_metacopy} without the digest: version, len, flags, digest_algo. */
     private static final int METACOPY_HEADER = 4;
+    /** The largest digest an ovl_metacopy holds (SHA-512). */
+    private static final int MAX_DIGEST = 64;
+    /** {@code PATH_MAX}: the longest redirect overlayfs follows. */
+    private static final int PATH_MAX = 4096;
 
     private OverlayXattrs() {
     }
@@ -55,15 +60,24 @@ final class OverlayXattrs {
         return null;
     }
 
+    private static ErofsXattrs.Entry findEntry(List<ErofsXattrs.Entry> entries, Name name) {
+        for (ErofsXattrs.Entry e : entries) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** Whether an inode with these stored xattrs is a whiteout the writer escaped into a regular file. */
-    static boolean isEscapedWhiteout(ErofsInode inode, List<Xattr> stored) {
-        return inode.type() == dev.composefs.format.tree.FileType.REGULAR && inode.size() == 0
-                && find(stored, ESCAPED_WHITEOUT) != null && find(stored, USER_WHITEOUT) != null;
+    static boolean isEscapedWhiteout(ErofsInode inode, List<ErofsXattrs.Entry> stored) {
+        return inode.type() == FileType.REGULAR && inode.size() == 0
+                && findEntry(stored, ESCAPED_WHITEOUT) != null && findEntry(stored, USER_WHITEOUT) != null;
     }
 
     /** Whether an inode with these stored xattrs is an external file: its data is in a backing file. */
-    static boolean isExternal(List<Xattr> stored) {
-        return find(stored, METACOPY) != null;
+    static boolean isExternal(List<ErofsXattrs.Entry> stored) {
+        return findEntry(stored, METACOPY) != null;
     }
 
     /** The xattrs the mounted view shows for an inode with these stored xattrs. */
@@ -100,27 +114,33 @@ final class OverlayXattrs {
      * has an empty path.
      *
      * @throws dev.composefs.format.image.CorruptImageException if the metacopy is malformed or the
-     *                                                         redirect is empty, has NUL or a {@code ..}
+     *                                                         redirect is empty, longer than
+     *                                                         {@code PATH_MAX}, has NUL or a {@code ..}
      */
-    static Content.Backing backing(ImageData data, ErofsInode inode, List<Xattr> stored) throws IOException {
-        FsVerityDigest digest = digest(data, inode, find(stored, METACOPY));
-        Xattr redirect = find(stored, REDIRECT);
+    static Content.Backing backing(ImageData data, ErofsXattrs xattrs, ErofsInode inode, List<ErofsXattrs.Entry> stored)
+            throws IOException {
+        FsVerityDigest digest = digest(data, xattrs, inode, findEntry(stored, METACOPY));
+        ErofsXattrs.Entry redirect = findEntry(stored, REDIRECT);
         if (redirect == null) {
             return new Content.Backing(new byte[0], digest);
         }
-        byte[] r = redirect.value();
+        if (redirect.valueLength() > PATH_MAX) {
+            throw data.corrupt(redirect.valueOffset(), inode.nid(), "trusted.overlay.redirect of "
+                    + redirect.valueLength() + " bytes is longer than PATH_MAX");
+        }
+        byte[] r = xattrs.value(redirect);
         byte[] path = r.length > 0 && r[0] == '/' ? Arrays.copyOfRange(r, 1, r.length) : r;
         if (path.length == 0) {
-            throw data.corrupt(inode.xattrOffset(), inode.nid(), "trusted.overlay.redirect names no path");
+            throw data.corrupt(redirect.valueOffset(), inode.nid(), "trusted.overlay.redirect names no path");
         }
         int start = 0;
         for (int i = 0; i <= path.length; i++) {
             if (i < path.length && path[i] == 0) {
-                throw data.corrupt(inode.xattrOffset(), inode.nid(), "trusted.overlay.redirect contains NUL");
+                throw data.corrupt(redirect.valueOffset(), inode.nid(), "trusted.overlay.redirect contains NUL");
             }
             if (i == path.length || path[i] == '/') {
                 if (i - start == 2 && path[start] == '.' && path[start + 1] == '.') {
-                    throw data.corrupt(inode.xattrOffset(), inode.nid(), "trusted.overlay.redirect '"
+                    throw data.corrupt(redirect.valueOffset(), inode.nid(), "trusted.overlay.redirect '"
                             + Name.of(path) + "' has a '..' component");
                 }
                 start = i + 1;
@@ -130,25 +150,31 @@ final class OverlayXattrs {
     }
 
     /** The digest of a {@code struct ovl_metacopy} value: none when empty or without digest. */
-    private static FsVerityDigest digest(ImageData data, ErofsInode inode, Xattr metacopy) throws IOException {
+    private static FsVerityDigest digest(ImageData data, ErofsXattrs xattrs, ErofsInode inode, ErofsXattrs.Entry metacopy)
+            throws IOException {
         if (metacopy == null || metacopy.valueLength() == 0) {
             return null;
         }
-        byte[] v = metacopy.value();
-        String problem = null;
-        if (v.length < METACOPY_HEADER || v[0] != 0 || (v[1] & 0xff) != v.length) {
-            problem = "is not a version-0 ovl_metacopy of its own length";
-        } else if (v.length == METACOPY_HEADER) {
-            return null;
+        String problem;
+        if (metacopy.valueLength() > METACOPY_HEADER + MAX_DIGEST) {
+            problem = "is longer than any ovl_metacopy";
         } else {
-            for (FsVerityAlgorithm a : FsVerityAlgorithm.values()) {
-                if ((v[3] & 0xff) == a.id() && v.length == METACOPY_HEADER + a.digestLength()) {
-                    return FsVerityDigest.of(a, Arrays.copyOfRange(v, METACOPY_HEADER, v.length));
+            byte[] v = xattrs.value(metacopy);
+            if (v.length < METACOPY_HEADER || v[0] != 0 || (v[1] & 0xff) != v.length) {
+                problem = "is not a version-0 ovl_metacopy of its own length";
+            } else if (v.length == METACOPY_HEADER) {
+                return null;
+            } else {
+                for (FsVerityAlgorithm a : FsVerityAlgorithm.values()) {
+                    if ((v[3] & 0xff) == a.id() && v.length == METACOPY_HEADER + a.digestLength()) {
+                        return FsVerityDigest.of(a, Arrays.copyOfRange(v, METACOPY_HEADER, v.length));
+                    }
                 }
+                problem = "has digest algorithm " + (v[3] & 0xff) + " with " + (v.length - METACOPY_HEADER) + " digest bytes";
             }
-            problem = "has digest algorithm " + (v[3] & 0xff) + " with " + (v.length - METACOPY_HEADER) + " digest bytes";
         }
-        throw data.corrupt(inode.xattrOffset(), inode.nid(), "trusted.overlay.metacopy of " + v.length + " bytes " + problem);
+        throw data.corrupt(metacopy.valueOffset(), inode.nid(), "trusted.overlay.metacopy of " + metacopy.valueLength()
+                + " bytes " + problem);
     }
 
     private static boolean startsWith(Name name, byte[] prefix) {

@@ -374,4 +374,58 @@ class ErofsReaderCorruptionTest {
     void mutatedImagesOfRandomTreesNeverEscapeTheExceptionContract(@ForAll("mutatedImagesOfRandomTrees") byte[] image) {
         openAndWalk(image);
     }
+
+    /**
+     * 40 symlinks with 4090-byte targets, each in its own data block, patched so that all share the
+     * first one's block and the image ends after it.
+     */
+    private static byte[] symlinksSharingOneBlock() throws IOException {
+        int count = 40;
+        Inode root = new Inode(040755).nlink(2);
+        for (int i = 0; i < count; i++) {
+            byte[] target = new byte[4090];
+            java.util.Arrays.fill(target, (byte) ('a' + i % 26));
+            root.addChild(Name.of("link" + i), new Inode(0120777).size(target.length).payload(target));
+        }
+        byte[] b = ErofsReaderRoundTripTest.image(new Tree(root), ErofsWriterOptions.DEFAULT);
+        ImageData data = ImageData.wrap(b, NAME);
+        ErofsVolume volume = ErofsVolume.read(data);
+        List<ErofsInode> links = new ArrayList<>();
+        try (ErofsReader raw = ErofsReader.open(ImageData.wrap(b.clone(), NAME), ImageView.RAW)) {
+            for (int i = 0; i < count; i++) {
+                links.add(ErofsInode.read(data, volume, raw.lookup(raw.rootInode(), Name.of("link" + i))));
+            }
+        }
+        long first = Long.MAX_VALUE;
+        for (ErofsInode l : links) {
+            assertEquals(ErofsLayout.EROFS_INODE_FLAT_PLAIN, l.dataLayout());
+            first = Math.min(first, l.u());
+        }
+        for (ErofsInode l : links) {
+            le(b).putInt((int) l.offset() + InodeRecord.OFF_U, (int) first);
+        }
+        int blocks = (int) first + 1;
+        b = java.util.Arrays.copyOf(b, blocks * ErofsLayout.BLOCK_SIZE);
+        le(b).putInt(ErofsLayout.EROFS_SUPER_OFFSET + Superblock.OFF_BLOCKS, blocks);
+        return b;
+    }
+
+    /**
+     * Structures shared by several inodes are read once per inode; the validator bounds the total it
+     * reads. The writer pads each long symlink's inode to its own block, so 40 symlinks sharing one
+     * target block stay within the default budget (a compact hostile layout would not); a budget of
+     * the real structures' size shows the accounting.
+     */
+    @Test
+    void sharedStructuresCannotAmplifyTheWork() throws IOException {
+        byte[] b = symlinksSharingOneBlock();
+        assertEquals(null, openAndWalk(b), "sharing within the budget is tolerated");
+        ImageData data = ImageData.wrap(b, NAME);
+        ErofsVolume volume = ErofsVolume.read(data);
+        ErofsXattrs xattrs = new ErofsXattrs(data, volume);
+        CorruptImageException e = assertThrows(CorruptImageException.class,
+                () -> new ErofsValidator(data, volume, xattrs, 100_000).validate(ImageView.RAW));
+        assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
+        new ErofsValidator(data, volume, xattrs, 200_000).validate(ImageView.RAW);
+    }
 }
