@@ -1,5 +1,6 @@
 package dev.composefs.format.image;
 
+import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import dev.composefs.format.tree.Xattr;
 import java.io.Closeable;
@@ -86,6 +87,14 @@ public interface Image extends Closeable {
 
     /** The status of inode {@code ino}. */
     Stat stat(long ino) throws IOException;
+
+    /**
+     * The file type of inode {@code ino}: what path resolution asks of every name it passes, so
+     * readers answer it without decoding the whole {@link Stat}.
+     */
+    default FileType fileType(long ino) throws IOException {
+        return stat(ino).type();
+    }
 
     /**
      * Looks up {@code name[offset, offset + length)} in directory {@code dirIno} by binary search.
