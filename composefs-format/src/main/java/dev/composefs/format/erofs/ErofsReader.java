@@ -81,11 +81,15 @@ public final class ErofsReader implements Image {
         return volume.composefsVersion();
     }
 
-    private ErofsInode inode(long ino) throws IOException {
+    private void checkIno(long ino) {
         if (!index.contains(ino)) {
             throw new IllegalArgumentException(data.file() + ": no inode " + ino + " in the "
                     + index.view().name().toLowerCase(java.util.Locale.ROOT) + " view of the image");
         }
+    }
+
+    private ErofsInode inode(long ino) throws IOException {
+        checkIno(ino);
         return ErofsInode.read(data, volume, ino);
     }
 
@@ -128,6 +132,16 @@ public final class ErofsReader implements Image {
         }
         return new Stat(ino, mode, inode.nlink(), inode.uid(), inode.gid(), inode.rdev(), size,
                 inode.mtime(), inode.mtime());
+    }
+
+    /** Reads only the mode: the open-time validation already checked the inode. */
+    @Override
+    public FileType fileType(long ino) throws IOException {
+        checkIno(ino);
+        if (index.whiteout(ino)) {
+            return FileType.CHAR_DEVICE;
+        }
+        return FileType.ofMode(data.u16(volume.inodeOffset(ino, data.size()) + InodeRecord.OFF_MODE));
     }
 
     private ErofsDirectory directory(long dirIno) throws IOException {

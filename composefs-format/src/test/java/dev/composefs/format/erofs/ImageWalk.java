@@ -52,6 +52,7 @@ final class ImageWalk {
 
     private static Stat visit(Image image, long ino) throws IOException {
         Stat st = image.stat(ino);
+        assertEquals(st.type(), image.fileType(ino), () -> "fileType of inode " + ino);
         image.xattrs(ino);
         if (st.type() == FileType.SYMLINK) {
             image.readSymlink(ino);
