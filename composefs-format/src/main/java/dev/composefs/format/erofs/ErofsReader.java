@@ -26,7 +26,8 @@ import java.util.Objects;
  * <p>{@link #open} validates the whole image before anything is served ({@link ErofsVolume} for the
  * superblock, {@link ErofsValidator} for the tree): after that every inode number the reader accepts
  * was reached from the root, lookups and walks cannot loop, and every answer is well-formed. Inode
- * numbers are nids (the inode's byte offset from the inode area / 32).
+ * numbers are nids (the inode's byte offset from the inode area / 32), so they are sparse: walk from
+ * {@link #rootInode()} rather than counting up to {@link #inodeCount()}.
  *
  * <p>The reader presents one {@link ImageView}: the {@link ImageView#MOUNTED mounted view} (the tree the
  * image was made from; the default) or the {@link ImageView#RAW raw view} (the EROFS tree as stored).
