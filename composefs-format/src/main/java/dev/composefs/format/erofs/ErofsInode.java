@@ -42,7 +42,8 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
     static ErofsInode read(ImageData data, ErofsVolume volume, long nid) throws IOException {
         long offset = volume.inodeOffset(nid, data.size());
         if (offset < 0) {
-            throw data.corrupt(volume.metaBase(), nid, "nid " + Long.toUnsignedString(nid) + " lies past the end of the file");
+            throw data.corrupt(dev.composefs.format.image.CorruptImageException.NO_OFFSET, nid, "nid "
+                    + Long.toUnsignedString(nid) + " lies past the end of the file");
         }
         data.check(offset, COMPACT_INODE_SIZE, nid, "inode");
         int format = data.u16(offset + InodeRecord.OFF_FORMAT);

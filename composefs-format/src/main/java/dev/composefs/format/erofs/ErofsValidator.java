@@ -67,6 +67,10 @@ final class ErofsValidator {
     /** Walks and checks the image, and returns what the reader needs to know about its inodes. */
     ErofsIndex validate(ImageView view) throws IOException {
         long rootNid = volume.rootNid();
+        if (volume.inodeOffset(rootNid, data.size()) < 0) {
+            throw data.corrupt(ErofsLayout.EROFS_SUPER_OFFSET + Superblock.OFF_ROOT_NID, rootNid, "root_nid "
+                    + rootNid + " lies past the end of the file");
+        }
         ErofsInode root = ErofsInode.read(data, volume, rootNid);
         if (root.type() != FileType.DIRECTORY) {
             throw data.corrupt(root.offset(), rootNid, "the root inode is a " + root.type() + ", not a directory");
@@ -178,6 +182,10 @@ final class ErofsValidator {
                     dot |= isDot;
                     dotdot |= !isDot;
                     continue;
+                }
+                if (volume.inodeOffset(target, data.size()) < 0) {
+                    throw data.corrupt(at + Dirent.OFF_NID, nid, "dirent '" + name(d, b, e) + "' names nid "
+                            + Long.toUnsignedString(target) + ", past the end of the file");
                 }
                 ErofsInode child = ErofsInode.read(data, volume, target);
                 if (direntType != child.type()) {

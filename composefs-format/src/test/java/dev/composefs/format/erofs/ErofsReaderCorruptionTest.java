@@ -194,7 +194,7 @@ class ErofsReaderCorruptionTest {
         int sb = ErofsLayout.EROFS_SUPER_OFFSET;
         byte[] b = sample.clone();
         le(b).putShort(sb + Superblock.OFF_ROOT_NID, (short) 0xFFFF);
-        corrupt(b, "past the end");
+        assertEquals(sb + Superblock.OFF_ROOT_NID, corrupt(b, "past the end").offset());
 
         b = sample.clone();
         le(b).putInt(sb + Superblock.OFF_BLOCKS, le(b).getInt(sb + Superblock.OFF_BLOCKS) + 1);
@@ -246,6 +246,13 @@ class ErofsReaderCorruptionTest {
         b = sample.clone();
         le(b).putLong((int) (root.blockOffset(subEntry[0]) + subEntry[1] * 12L), nids.get(1));
         corrupt(b, "already has a name");
+
+        b = sample.clone();
+        long direntOfDir = root.blockOffset(dirEntry[0]) + dirEntry[1] * 12L;
+        le(b).putLong((int) direntOfDir, 1L << 40);
+        e = corrupt(b, "past the end of the file");
+        assertEquals(direntOfDir, e.offset());
+        assertEquals(nids.get(0).longValue(), e.inode());
 
         b = sample.clone();
         le(b).putShort((int) root.blockOffset(0) + Dirent.OFF_NAMEOFF, (short) 0xFFFF);
