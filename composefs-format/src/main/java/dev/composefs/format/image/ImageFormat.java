@@ -1,6 +1,7 @@
 package dev.composefs.format.image;
 
 import dev.composefs.format.descriptor.DescriptorReader;
+import dev.composefs.format.erofs.ErofsLayout;
 import dev.composefs.format.erofs.ErofsReader;
 import java.io.IOException;
 
@@ -35,10 +36,6 @@ public enum ImageFormat {
         return magic;
     }
 
-    /** Where a plain EROFS image (without composefs header) has its superblock magic. */
-    private static final int EROFS_SUPERBLOCK_MAGIC_OFFSET = 1024;
-    private static final long EROFS_SUPERBLOCK_MAGIC = 0xE0F5E1E2L;
-
     /**
      * The format whose magic {@code data} carries, or {@code null} if it carries none. Reads only the
      * first eight bytes and the EROFS superblock magic; a shorter file matches nothing.
@@ -49,8 +46,9 @@ public enum ImageFormat {
                 return f;
             }
         }
-        if (data.size() >= EROFS_SUPERBLOCK_MAGIC_OFFSET + 4L
-                && data.u32(EROFS_SUPERBLOCK_MAGIC_OFFSET) == EROFS_SUPERBLOCK_MAGIC) {
+        // A plain EROFS image, without composefs header, has only the superblock magic.
+        if (data.size() >= ErofsLayout.EROFS_SUPER_OFFSET + 4L
+                && data.u32(ErofsLayout.EROFS_SUPER_OFFSET) == Integer.toUnsignedLong(ErofsLayout.EROFS_SUPER_MAGIC_V1)) {
             return EROFS;
         }
         return null;
