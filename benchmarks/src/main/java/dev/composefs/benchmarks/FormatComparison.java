@@ -11,7 +11,6 @@ import dev.composefs.format.store.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ public final class FormatComparison {
             Path erofs = work.resolve("image.erofs");
             new ErofsWriter().write(tree, erofs);
             Tree descTree = DumpReader.strict().read(dump);
-            inlineToObjects(descTree, ObjectStore.open(work.resolve("objects")));
+            ObjectStore.open(work.resolve("objects")).storeInlineContent(descTree);
             Path desc = work.resolve("image.desc");
             DescriptorWriter.write(descTree, desc);
             Path descDump = work.resolve("desc.dump");
@@ -113,17 +112,6 @@ public final class FormatComparison {
         } finally {
             deleteTree(work);
         }
-    }
-
-    /** The descriptor format has no inline content: store it as objects, as mkcomposefs does. */
-    private static void inlineToObjects(Tree tree, ObjectStore store) throws IOException {
-        tree.walk((path, inode) -> {
-            byte[] c = inode.content();
-            if (c != null) {
-                var d = store.put(c);
-                inode.content(null).digest(d).payload(d.objectPath().getBytes(StandardCharsets.US_ASCII));
-            }
-        });
     }
 
     private static boolean readable(Path image) {
