@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the xattrs of one inode as stored: the shared ones its body refers to (in id order), then the
- * inline entries. Each entry's name is its prefix (a short {@link XattrPrefix}, or a long prefix from
+ * Reads the xattrs of one inode as stored: the inline entries, then the shared ones its body refers to
+ * (in id order). Each entry's name is its prefix (a short {@link XattrPrefix}, or a long prefix from
  * the superblock's table when bit 7 of the index is set) followed by the stored suffix.
  *
  * <p>Every entry is checked: it lies within the body or the file, its prefix index is known, its
@@ -42,7 +42,7 @@ final class ErofsXattrs {
     record Entry(Name name, long valueOffset, int valueLength) {
     }
 
-    /** The xattrs of {@code inode} with their values, shared first, each in stored order. */
+    /** The xattrs of {@code inode} with their values, inline first, each in stored order. */
     List<Xattr> read(ErofsInode inode) throws IOException {
         List<Entry> entries = entries(inode);
         List<Xattr> result = new ArrayList<>(entries.size());
@@ -57,7 +57,7 @@ final class ErofsXattrs {
         return data.bytes(e.valueOffset(), e.valueLength());
     }
 
-    /** The checked entries of {@code inode}'s xattrs, shared first, each in stored order; values not read. */
+    /** The checked entries of {@code inode}'s xattrs, inline first, each in stored order; values not read. */
     List<Entry> entries(ErofsInode inode) throws IOException {
         if (inode.xattrSize() == 0) {
             return List.of();
@@ -76,16 +76,18 @@ final class ErofsXattrs {
             throw data.corrupt(body + OFF_SHARED_COUNT, nid, shared + " shared xattr ids do not fit the "
                     + inode.xattrSize() + "-byte xattr body");
         }
+        // Inline entries first, then shared ones: the order the reference reader (and so
+        // composefs-info dump) lists them in.
         List<Entry> result = new ArrayList<>();
-        for (int i = 0; i < shared; i++) {
-            long idAt = body + IBODY_HEADER_SIZE + (long) i * SHARED_ID_SIZE;
-            long at = volume.xattrBase() + data.u32(idAt) * SHARED_ID_SIZE;
-            result.add(entry(inode, at, data.size(), filter, "shared xattr " + i));
-        }
         long at = entries;
         while (at < end) {
             result.add(entry(inode, at, end, filter, "inline xattr"));
             at += entrySize(at);
+        }
+        for (int i = 0; i < shared; i++) {
+            long idAt = body + IBODY_HEADER_SIZE + (long) i * SHARED_ID_SIZE;
+            long sharedAt = volume.xattrBase() + data.u32(idAt) * SHARED_ID_SIZE;
+            result.add(entry(inode, sharedAt, data.size(), filter, "shared xattr " + i));
         }
         return result;
     }
