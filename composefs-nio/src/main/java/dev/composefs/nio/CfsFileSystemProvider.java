@@ -95,6 +95,10 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     }
 
     private static boolean isImage(Path path) throws IOException {
+        if (!Files.readAttributes(path, BasicFileAttributes.class).isRegularFile()) {
+            // A directory or device is no image; reading it would fail with an IOException instead.
+            return false;
+        }
         byte[] head = new byte[8];
         try (InputStream in = Files.newInputStream(path)) {
             if (in.readNBytes(head, 0, 8) < 8) {
