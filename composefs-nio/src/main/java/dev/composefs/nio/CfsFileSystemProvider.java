@@ -203,7 +203,12 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
             }
         }
         CfsPath p = cfs(path);
-        return Channels.newInputStream(p.getFileSystem().newFileChannel(p, Set.of(options)));
+        // A set that tolerates repeated options, as Files.newByteChannel(path, options...) does.
+        Set<OpenOption> set = new java.util.HashSet<>();
+        for (OpenOption o : options) {
+            set.add(Objects.requireNonNull(o, "option"));
+        }
+        return Channels.newInputStream(p.getFileSystem().newFileChannel(p, set));
     }
 
     @Override
