@@ -97,11 +97,12 @@ final class CfsFileChannel extends FileChannel {
             throw new IllegalArgumentException("negative position: " + pos);
         }
         ensureOpen();
-        if (pos >= size) {
-            return -1;
-        }
+        // An empty buffer reads 0 bytes, even at or past the end, as the JDK's FileChannel does.
         if (!dst.hasRemaining()) {
             return 0;
+        }
+        if (pos >= size) {
+            return -1;
         }
         if (inline != null) {
             int n = (int) Math.min(dst.remaining(), size - pos);
