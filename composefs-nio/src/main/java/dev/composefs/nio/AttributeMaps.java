@@ -31,13 +31,17 @@ final class AttributeMaps {
         if (colon >= 0 && names.indexOf(':') >= 0) {
             throw new IllegalArgumentException("malformed attribute string: " + attributes);
         }
+        if (view.isEmpty()) {
+            throw new IllegalArgumentException("no view named before ':' in '" + attributes + "'");
+        }
         if (!AttributeViews.NAMES.contains(view)) {
             throw new UnsupportedOperationException("view '" + view + "' is not available");
         }
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no attributes named in '" + attributes + "'");
         }
-        String[] wanted = names.split(",", -1);
+        // Trailing empty names are dropped ("unix:*," is accepted), as the JDK's providers do.
+        String[] wanted = names.split(",");
         Map<String, Object> out = new LinkedHashMap<>();
         switch (view) {
             case "user" -> readXattrs(path, follow, wanted, "user.", out);
