@@ -78,7 +78,7 @@ final class AttributeViews {
 
         @Override
         public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
@@ -88,17 +88,17 @@ final class AttributeViews {
 
         @Override
         public void setOwner(UserPrincipal owner) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
         public void setPermissions(Set<PosixFilePermission> perms) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
         public void setGroup(GroupPrincipal group) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
     }
 
@@ -152,12 +152,12 @@ final class AttributeViews {
 
         @Override
         public int write(String name, ByteBuffer src) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
         public void delete(String name) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
     }
 

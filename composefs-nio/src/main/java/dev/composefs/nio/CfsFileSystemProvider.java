@@ -26,7 +26,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
-import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -190,7 +189,7 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
             throws IOException {
         CfsPath p = cfs(path);
         if (attrs.length > 0) {
-            throw new ReadOnlyFileSystemException();
+            throw p.getFileSystem().readOnly();
         }
         return p.getFileSystem().newFileChannel(p, options);
     }
@@ -279,43 +278,36 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) {
-        cfs(dir);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(dir).getFileSystem().readOnly();
     }
 
     @Override
     public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) {
-        cfs(link);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(link).getFileSystem().readOnly();
     }
 
     @Override
     public void createLink(Path link, Path existing) {
-        cfs(link);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(link).getFileSystem().readOnly();
     }
 
     @Override
     public void delete(Path path) {
-        cfs(path);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(path).getFileSystem().readOnly();
     }
 
     @Override
     public void copy(Path source, Path target, CopyOption... options) {
-        cfs(target);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(target).getFileSystem().readOnly();
     }
 
     @Override
     public void move(Path source, Path target, CopyOption... options) {
-        cfs(source);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(source).getFileSystem().readOnly();
     }
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
-        cfs(path);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(path).getFileSystem().readOnly();
     }
 }
