@@ -4,7 +4,6 @@ import dev.composefs.verity.FsVerityDigest;
 import dev.composefs.verity.FsVerityHasher;
 import dev.composefs.verity.FsVerityParameters;
 import dev.composefs.verity.MerkleTree;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,12 +68,10 @@ public final class DigestCommand implements Callable<Integer> {
 
     private FsVerityDigest writeTreeFiles(MerkleTree tree) throws java.io.IOException {
         if (outMerkleTree != null) {
-            try (OutputStream o = Files.newOutputStream(outMerkleTree)) {
-                tree.writeTo(o);
-            }
+            OutputFiles.write(outMerkleTree, tree::writeTo);
         }
         if (outDescriptor != null) {
-            Files.write(outDescriptor, tree.descriptor());
+            OutputFiles.write(outDescriptor, tree.descriptor());
         }
         return tree.digest();
     }

@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fsverity", mixinStandardHelpOptions = true, version = "composefs-java fsverity 0.1",
         description = "fs-verity file digests and signatures, computed in userspace.",
-        subcommands = {DigestCommand.class})
+        subcommands = {DigestCommand.class, SignCommand.class, VerifySigCommand.class})
 public final class FsVerityCommand {
 }

@@ -13,7 +13,11 @@ import picocli.CommandLine;
  */
 public final class Main {
     private static final Map<String, Supplier<Object>> TOOLS = new TreeMap<>(Map.of(
-            "fsverity", FsVerityCommand::new));
+            "fsverity", FsVerityCommand::new,
+            "mkcomposefs", MkComposefsCommand::new,
+            "composefs-info", ComposefsInfoCommand::new,
+            "composefs-dump", ComposefsDumpCommand::new,
+            "composefs-ls", ComposefsLsCommand::new));
 
     private Main() {
     }

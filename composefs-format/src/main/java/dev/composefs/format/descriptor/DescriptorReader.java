@@ -220,6 +220,12 @@ public final class DescriptorReader implements Image {
         return List.copyOf(result);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An empty file is {@link Content#EMPTY}, even if the image stores a digest for it: there is no
+     * backing file to check it against.
+     */
     @Override
     public Content content(long ino) throws IOException {
         if (type(ino) != FileType.REGULAR) {

@@ -7,6 +7,8 @@ import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import java.io.IOException;
 import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Checks a whole descriptor when it is opened: what the kernel checked (section 4.7 of
@@ -21,6 +23,15 @@ final class DescriptorValidator {
     private final ImageData data;
     /** Directories that some dirent already names. */
     private final BitSet named = new BitSet();
+    /*
+     * Blobs already found valid. The writer deduplicates payloads and xattrs, so sharing is normal; a
+     * hostile image could share one huge blob among millions of inodes and multiply the work. Dirent
+     * blobs are remembered only when they name no directory: a second use of one that does is an error.
+     */
+    private final Set<Vdata> validBackingPaths = new HashSet<>();
+    private final Set<Vdata> validSymlinkTargets = new HashSet<>();
+    private final Set<Vdata> validXattrs = new HashSet<>();
+    private final Set<Vdata> validLeafDirents = new HashSet<>();
 
     DescriptorValidator(DescriptorReader reader) {
         this.reader = reader;
@@ -59,8 +70,8 @@ final class DescriptorValidator {
         long where = base + VARIABLE_DATA;
         switch (type) {
             case DIRECTORY:
-                if (variable.present()) {
-                    validateDirents(ino, variable);
+                if (variable.present() && !validLeafDirents.contains(variable) && !validateDirents(ino, variable)) {
+                    validLeafDirents.add(variable);
                 }
                 break;
             case REGULAR:
@@ -70,7 +81,7 @@ final class DescriptorValidator {
                 if (size == 0 && variable.present()) {
                     throw data.corrupt(where, ino, "empty regular file has a backing path");
                 }
-                if (variable.present()) {
+                if (variable.present() && validBackingPaths.add(variable)) {
                     validateBackingPath(ino, variable);
                 }
                 break;
@@ -78,9 +89,11 @@ final class DescriptorValidator {
                 if (!variable.present()) {
                     throw data.corrupt(where, ino, "symlink has an empty target");
                 }
-                checkPathLength(ino, variable, "symlink target");
-                if (data.indexOf(variable.offset(), variable.length(), (byte) 0) >= 0) {
-                    throw data.corrupt(variable.offset(), ino, "symlink target contains NUL");
+                if (validSymlinkTargets.add(variable)) {
+                    checkPathLength(ino, variable, "symlink target");
+                    if (data.indexOf(variable.offset(), variable.length(), (byte) 0) >= 0) {
+                        throw data.corrupt(variable.offset(), ino, "symlink target contains NUL");
+                    }
                 }
                 break;
             default:
@@ -97,7 +110,7 @@ final class DescriptorValidator {
             throw data.corrupt(base + DIGEST, ino, "a " + type + " inode has a digest");
         }
         Vdata xattrs = reader.vdata(ino, XATTRS, "xattrs");
-        if (xattrs.present()) {
+        if (xattrs.present() && validXattrs.add(xattrs)) {
             validateXattrs(ino, xattrs);
         }
     }
@@ -129,7 +142,8 @@ final class DescriptorValidator {
         }
     }
 
-    private void validateDirents(long ino, Vdata blob) throws IOException {
+    /** Validates one dirent blob; returns whether it names any directory. */
+    private boolean validateDirents(long ino, Vdata blob) throws IOException {
         if (blob.length() < DIRENTS_HEADER_SIZE) {
             throw data.corrupt(blob.offset(), ino, "dirent blob of " + blob.length() + " bytes is shorter than its header");
         }
@@ -146,6 +160,7 @@ final class DescriptorValidator {
         long namesLength = blob.length() - tableEnd;
         long previousName = -1;
         int previousLength = 0;
+        boolean namesDirectories = false;
         for (long i = 0; i < count; i++) {
             long entry = blob.offset() + DIRENTS_HEADER_SIZE + i * DIRENT_SIZE;
             long target = data.u32(entry + DIRENT_INODE_NUM);
@@ -170,7 +185,7 @@ final class DescriptorValidator {
             previousLength = nameLength;
             if (target >= reader.inodeCount()) {
                 throw data.corrupt(entry + DIRENT_INODE_NUM, ino, "dirent '" + nameAt(name, nameLength) + "' names inode "
-                        + target + " but the image has " + reader.inodeCount());
+                        + target + " but the image has " + reader.inodeCount() + " inodes");
             }
             FileType targetType = typeOf(target, ino);
             if (dType != targetType.direntType()) {
@@ -185,8 +200,10 @@ final class DescriptorValidator {
                             + ": a cycle through an ancestor or a hard-linked directory");
                 }
                 named.set((int) target);
+                namesDirectories = true;
             }
         }
+        return namesDirectories;
     }
 
     private void validateName(long ino, long index, long name, int length) throws IOException {

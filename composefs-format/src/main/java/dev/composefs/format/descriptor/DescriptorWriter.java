@@ -34,7 +34,8 @@ import java.util.Objects;
  * (descriptor-v1.md 4.6): inodes in breadth-first order, then vdata built in two passes (dirents,
  * payloads and digests in inode order; then xattrs), with its dedup and alignment rules. A hard-linked
  * file is written once and every name points at it, with nlink counting the names (the reference's
- * extra inode slot per hard link is deliberately not copied).
+ * extra inode slot per hard link is deliberately not copied). As in the reference, an empty regular
+ * file gets no backing path (its payload, if any, is dropped), but keeps a digest if it has one.
  *
  * <p>The writer refuses, with an {@link IllegalArgumentException} naming the path, trees a descriptor
  * cannot represent or that its reader would reject: inline content, a non-empty regular file without

@@ -23,22 +23,26 @@ public final class DumpEscaping {
     /** Where an escaped value goes in a dump line; the rules differ slightly. */
     public enum Field {
         /** The PATH field, and a path written elsewhere in a line. */
-        PATH(false, false),
+        PATH(false, false, false),
         /** The PAYLOAD field: a lone {@code -} is escaped. */
-        PAYLOAD(false, true),
+        PAYLOAD(false, true, false),
         /** The CONTENT field: a lone {@code -} is escaped. */
-        CONTENT(false, true),
+        CONTENT(false, true, false),
         /** An xattr key: {@code =} is escaped. */
-        XATTR_KEY(true, false),
+        XATTR_KEY(true, false, false),
         /** An xattr value: {@code =} is escaped; a lone {@code -} is literal. */
-        XATTR_VALUE(true, false);
+        XATTR_VALUE(true, false, false),
+        /** A path in a {@code composefs-info ls} listing: like PATH, but a space stays a space. */
+        LISTING_PATH(false, false, true);
 
         final boolean escapeEquals;
         final boolean escapeLoneDash;
+        final boolean keepSpace;
 
-        Field(boolean escapeEquals, boolean escapeLoneDash) {
+        Field(boolean escapeEquals, boolean escapeLoneDash, boolean keepSpace) {
             this.escapeEquals = escapeEquals;
             this.escapeLoneDash = escapeLoneDash;
+            this.keepSpace = keepSpace;
         }
     }
 
@@ -109,7 +113,7 @@ public final class DumpEscaping {
                     out.put('t');
                 }
                 default -> {
-                    if (c < 0x21 || c > 0x7e || (c == '=' && field.escapeEquals)) {
+                    if ((c < 0x21 && !(c == ' ' && field.keepSpace)) || c > 0x7e || (c == '=' && field.escapeEquals)) {
                         out.hexEscape(c);
                     } else {
                         out.put(c);

@@ -9,7 +9,9 @@ import dev.composefs.verity.FsVerityDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Parses one dump line into an inode (or a hard-link request) and hands it to a {@link DumpTreeBuilder}.
@@ -27,8 +29,10 @@ final class DumpLineParser {
     static final int MAX_XATTR_TEXT = 65535;
     /** The longest xattr key. */
     static final int MAX_XATTR_KEY = 255;
-    /** The per-inode xattr budget for dump input: 12 + sum of (7 + key + value). */
+    /** The per-inode xattr budget for dump input: {@link #XATTR_HEADER} + sum of (7 + key + value). */
     static final int MAX_XATTR_BUDGET = 32767;
+    /** What the reference budget charges once per inode with xattrs (an EROFS xattr header). */
+    static final int XATTR_HEADER = 12;
     /** The largest external file: 1024 chunks of 2^43 bytes. */
     static final long MAX_EXTERNAL_SIZE = 1L << 53;
 
@@ -73,21 +77,7 @@ final class DumpLineParser {
                 throw new FieldException("Invalid embedded NUL character at position " + (i - start));
             }
         }
-        int pos = start;
-        int present = 0;
-        for (int f = 0; f < FIXED_FIELDS; f++) {
-            // Like C split_at: a missing field is empty and sits at the end of the line.
-            from[f] = pos;
-            int sp = pos;
-            while (sp < end && line[sp] != ' ') {
-                sp++;
-            }
-            to[f] = sp;
-            if (pos < end || sp < end) {
-                present = f + 1;
-            }
-            pos = sp < end ? sp + 1 : end;
-        }
+        int present = splitFixedFields(start, end);
         byte[] path = unescape(PATH);
         if (path.length == 0) {
             throw new FieldException("Invalid empty path");
@@ -130,8 +120,7 @@ final class DumpLineParser {
         }
         FsVerityDigest digest = digest();
 
-        boolean device = type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE;
-        if (device) {
+        if (type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE) {
             // Images store 32 bits; strict mode has range-checked already.
             inode.rdev(rdev & DumpNumbers.U32_MAX);
         } else if (strict && rdev != 0) {
@@ -140,6 +129,38 @@ final class DumpLineParser {
         if (payload != null) {
             noNul(payload, "payload");
         }
+        typeSpecific(inode, size, payload, content, digest);
+        xattrs(inode, to[DIGEST] < end ? to[DIGEST] + 1 : end, end);
+        builder.add(path, inode);
+    }
+
+    /**
+     * Finds the 11 fixed fields, like C {@code split_at}: a missing field is empty and sits at the
+     * end of the line.
+     *
+     * @return how many fields the line actually has, at most 11
+     */
+    private int splitFixedFields(int start, int end) {
+        int pos = start;
+        int present = 0;
+        for (int f = 0; f < FIXED_FIELDS; f++) {
+            from[f] = pos;
+            int sp = pos;
+            while (sp < end && b[sp] != ' ') {
+                sp++;
+            }
+            to[f] = sp;
+            if (pos < end) {
+                present = f + 1;
+            }
+            pos = sp < end ? sp + 1 : end;
+        }
+        return present;
+    }
+
+    /** Size, payload and content by file type; what a type does not use is dropped. */
+    private void typeSpecific(Inode inode, long size, byte[] payload, byte[] content, FsVerityDigest digest) throws FieldException {
+        FileType type = inode.type();
         if (type == FileType.SYMLINK) {
             if (payload == null || payload.length == 0) {
                 throw new FieldException("Invalid symlink: empty target");
@@ -167,8 +188,6 @@ final class DumpLineParser {
                 default -> inode.size(0);
             }
         }
-        xattrs(inode, pos, end);
-        builder.add(path, inode);
     }
 
     /** Keeps what a regular file uses: inline content, or a backing path and digest. */
@@ -214,23 +233,21 @@ final class DumpLineParser {
         if (hex == null || (!strict && hex.length == 0)) {
             return null;
         }
+        boolean valid = hex.length == 64 || hex.length == 128;
         for (byte c : hex) {
-            if (Character.digit(c, 16) < 0 || c < 0) {
-                throw new FieldException("Invalid DIGEST '" + DumpNumbers.text(hex, 0, hex.length) + "' (want 64 or 128 hex digits)");
-            }
+            valid &= c >= 0 && Character.digit(c, 16) >= 0;
         }
-        try {
-            return FsVerityDigest.parse(new String(hex, StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new FieldException("Invalid DIGEST: " + e.getMessage());
+        if (!valid) {
+            throw new FieldException("Invalid DIGEST '" + DumpNumbers.text(hex, 0, hex.length) + "' (want 64 or 128 hex digits)");
         }
+        return FsVerityDigest.parse(new String(hex, StandardCharsets.US_ASCII));
     }
 
     private void xattrs(Inode inode, int start, int end) throws FieldException {
         if (end - start > MAX_XATTR_TEXT) {
             throw new FieldException("Too many xattrs: " + (end - start) + " bytes of xattr text exceed " + MAX_XATTR_TEXT);
         }
-        List<Xattr> list = new ArrayList<>();
+        Map<Name, Xattr> byName = new HashMap<>();
         int budget = 0;
         int pos = start;
         while (pos < end) {
@@ -239,23 +256,23 @@ final class DumpLineParser {
                 sp++;
             }
             Xattr x = xattr(pos, sp);
-            int previous = indexOf(list, x.name());
-            if (previous >= 0) {
+            Xattr previous = byName.put(x.name(), x);
+            if (previous != null) {
                 if (strict) {
                     throw new FieldException("Duplicate xattr " + x.name());
                 }
                 // The reference parser replaces an earlier value of the same key.
-                budget -= cost(list.remove(previous));
+                budget -= cost(previous);
             }
-            list.add(x);
             budget += cost(x);
-            if (budget + 12 > MAX_XATTR_BUDGET) {
-                throw new FieldException("Xattrs too large: " + (budget + 12) + " bytes exceed the per-inode limit " + MAX_XATTR_BUDGET);
+            if (budget + XATTR_HEADER > MAX_XATTR_BUDGET) {
+                throw new FieldException("Xattrs too large: " + (budget + XATTR_HEADER) + " bytes exceed the per-inode limit " + MAX_XATTR_BUDGET);
             }
             pos = sp < end ? sp + 1 : end;
         }
-        Collections.sort(list);
-        inode.xattrs().addAll(list);
+        List<Xattr> sorted = new ArrayList<>(byName.values());
+        Collections.sort(sorted);
+        inode.xattrs().addAll(sorted);
     }
 
     private Xattr xattr(int start, int end) throws FieldException {
@@ -277,15 +294,7 @@ final class DumpLineParser {
         return Xattr.of(Name.of(key), unescape(eq + 1, end, "xattr value"));
     }
 
-    private static int indexOf(List<Xattr> list, Name name) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
+    /** The reference parser's charge for one xattr: 2 * 4 - 1 bytes of entry overhead (worst-case alignment) + key + value. */
     private static int cost(Xattr x) {
         return 7 + x.name().length() + x.valueLength();
     }

@@ -1,5 +1,6 @@
 package dev.composefs.format.dump;
 
+import dev.composefs.format.image.Image;
 import dev.composefs.format.tree.Inode;
 import dev.composefs.format.tree.Tree;
 import dev.composefs.format.tree.Xattr;
@@ -33,7 +34,8 @@ import java.util.Objects;
  *     Sort beforehand if a canonical order is wanted.
  * </ul>
  *
- * <p>Use {@link #write(Tree, OutputStream)} or {@link #write(Tree, Path)} for a whole tree, or an
+ * <p>Use {@link #write(Tree, OutputStream)} or {@link #write(Tree, Path)} for a whole tree,
+ * {@link #write(Image, OutputStream)} for an image, or an
  * instance to stream entries one by one (e.g. straight from an image, without building a tree).
  * Instances are not thread-safe.
  */
@@ -58,6 +60,19 @@ public final class DumpWriter {
             }
         });
         w.flush();
+    }
+
+    /**
+     * Writes the dump of {@code image} to {@code out} and flushes it (without closing it), streaming
+     * from the image's directories without building a tree. Xattrs are printed in the order the
+     * image hands them over (its on-disk order, as {@code composefs-info dump} prints them); a hard
+     * link points at the first path of its inode in the walk.
+     *
+     * @throws dev.composefs.format.image.CorruptImageException if the image is damaged, including a
+     *                                                          directory reachable under two names
+     */
+    public static void write(Image image, OutputStream out) throws IOException {
+        ImageDump.write(image, new DumpWriter(out));
     }
 
     /**

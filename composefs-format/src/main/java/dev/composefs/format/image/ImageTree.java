@@ -20,9 +20,16 @@ import java.util.Set;
  * <p>Hard links come back as one {@link Inode} object entered under every name of the inode. The
  * walk is iterative and enters each directory inode at most once, so a directory graph corrupted into
  * a cycle (or a hard-linked directory) is reported as a {@link CorruptImageException} instead of
- * looping; depth is thereby bounded by the inode count and never by the Java stack.
+ * looping. Nesting deeper than {@link #MAX_DEPTH} is refused as well: no real tree comes near it, and
+ * every consumer of a tree builds paths whose total size grows with the square of the depth.
  */
 public final class ImageTree {
+    /**
+     * The deepest directory nesting accepted below the root: twice what a path of {@code PATH_MAX}
+     * (4096) bytes can reach with one-byte names.
+     */
+    public static final int MAX_DEPTH = 4096;
+
     private ImageTree() {
     }
 
@@ -30,7 +37,7 @@ public final class ImageTree {
      * The tree of {@code image}, from its root.
      *
      * @throws CorruptImageException if the image is damaged, including a directory reachable under
-     *                               two names
+     *                               two names or nested deeper than {@link #MAX_DEPTH}
      */
     public static Tree read(Image image) throws IOException {
         long rootIno = image.rootInode();
@@ -43,7 +50,7 @@ public final class ImageTree {
         Set<Long> enteredDirectories = new HashSet<>();
         enteredDirectories.add(rootIno);
         Deque<Pending> pending = new ArrayDeque<>();
-        pending.push(new Pending(rootIno, root));
+        pending.push(new Pending(rootIno, root, 0));
         while (!pending.isEmpty()) {
             Pending dir = pending.pop();
             DirectoryCursor cursor = image.openDirectory(dir.ino);
@@ -57,8 +64,12 @@ public final class ImageTree {
                                 "entry '" + name + "' names directory inode " + childIno
                                         + ", which is already in the tree (a cycle or a hard-linked directory)");
                     }
+                    if (dir.depth >= MAX_DEPTH) {
+                        throw new CorruptImageException(image.path(), CorruptImageException.NO_OFFSET, dir.ino,
+                                "directories nested deeper than " + MAX_DEPTH + " levels");
+                    }
                     child = toInode(image, childIno);
-                    pending.push(new Pending(childIno, child));
+                    pending.push(new Pending(childIno, child, dir.depth + 1));
                 } else {
                     child = nonDirectories.get(childIno);
                     if (child == null) {
@@ -117,6 +128,6 @@ public final class ImageTree {
         return inode;
     }
 
-    private record Pending(long ino, Inode inode) {
+    private record Pending(long ino, Inode inode, int depth) {
     }
 }

@@ -29,7 +29,8 @@ import net.jqwik.api.Tuple;
  * content length (inline) or any positive size (backing file, payload = the digest's object path); a
  * symlink's size is its target length; devices carry rdev, other types rdev 0; a non-directory's nlink
  * is its number of names and a directory's is 2 + its subdirectories; ctime equals mtime (formats
- * without ctime cannot differ). Sizes are bounded: at most {@link Options#maxInodes()} names including
+ * without ctime cannot differ; {@link Options#withDistinctCtimes()} draws ctime independently, for the
+ * descriptor format). Sizes are bounded: at most {@link Options#maxInodes()} names including
  * the root and depth at most {@link Options#maxDepth()}. Shrinking removes entries.
  *
  * <p>Use {@link #trees()} for formats that hold everything, {@link #treesWithoutInlineContent()} or
@@ -48,9 +49,10 @@ public final class TreeArbitraries {
      * @param overlayXattrs xattrs may be named {@code trusted.overlay.*}
      * @param maxInodes     the most names in the tree, the root included (at least 1)
      * @param maxDepth      the most directory levels below the root (at least 1)
+     * @param distinctCtimes ctime is drawn on its own (else it equals mtime)
      */
     public record Options(boolean inlineContent, boolean hardLinks, boolean whiteouts, boolean overlayXattrs,
-                          int maxInodes, int maxDepth) {
+                          int maxInodes, int maxDepth, boolean distinctCtimes) {
         /** Validates the bounds. */
         public Options {
             if (maxInodes < 1 || maxDepth < 1) {
@@ -58,39 +60,44 @@ public final class TreeArbitraries {
             }
         }
 
-        /** Everything allowed; at most 60 names, depth at most 6. */
+        /** Everything allowed; at most 60 names, depth at most 6; ctime equals mtime. */
         public static Options all() {
-            return new Options(true, true, true, true, 60, 6);
+            return new Options(true, true, true, true, 60, 6, false);
         }
 
         /** These options, but regular files never have inline content. */
         public Options withoutInlineContent() {
-            return new Options(false, hardLinks, whiteouts, overlayXattrs, maxInodes, maxDepth);
+            return new Options(false, hardLinks, whiteouts, overlayXattrs, maxInodes, maxDepth, distinctCtimes);
         }
 
         /** These options, but every inode has exactly one name. */
         public Options withoutHardLinks() {
-            return new Options(inlineContent, false, whiteouts, overlayXattrs, maxInodes, maxDepth);
+            return new Options(inlineContent, false, whiteouts, overlayXattrs, maxInodes, maxDepth, distinctCtimes);
         }
 
         /** These options, but character devices never have rdev 0. */
         public Options withoutWhiteouts() {
-            return new Options(inlineContent, hardLinks, false, overlayXattrs, maxInodes, maxDepth);
+            return new Options(inlineContent, hardLinks, false, overlayXattrs, maxInodes, maxDepth, distinctCtimes);
         }
 
         /** These options, but no xattr is named {@code trusted.overlay.*}. */
         public Options withoutOverlayXattrs() {
-            return new Options(inlineContent, hardLinks, whiteouts, false, maxInodes, maxDepth);
+            return new Options(inlineContent, hardLinks, whiteouts, false, maxInodes, maxDepth, distinctCtimes);
         }
 
         /** These options with another bound on the number of names. */
         public Options withMaxInodes(int max) {
-            return new Options(inlineContent, hardLinks, whiteouts, overlayXattrs, max, maxDepth);
+            return new Options(inlineContent, hardLinks, whiteouts, overlayXattrs, max, maxDepth, distinctCtimes);
         }
 
         /** These options with another bound on the depth. */
         public Options withMaxDepth(int max) {
-            return new Options(inlineContent, hardLinks, whiteouts, overlayXattrs, maxInodes, max);
+            return new Options(inlineContent, hardLinks, whiteouts, overlayXattrs, maxInodes, max, distinctCtimes);
+        }
+
+        /** These options, but each inode's ctime is drawn independently of its mtime. */
+        public Options withDistinctCtimes() {
+            return new Options(inlineContent, hardLinks, whiteouts, overlayXattrs, maxInodes, maxDepth, true);
         }
     }
 
@@ -211,7 +218,7 @@ public final class TreeArbitraries {
     }
 
     /** The attributes every inode has. */
-    private record Attributes(int permissions, long uid, long gid, Timespec mtime, List<Xattr> xattrs) {
+    private record Attributes(int permissions, long uid, long gid, Timespec mtime, Timespec ctime, List<Xattr> xattrs) {
     }
 
     private static Arbitrary<Attributes> attributes(Options options) {
@@ -222,7 +229,12 @@ public final class TreeArbitraries {
                 Tuple.of(3, Arbitraries.just(List.<Xattr>of())),
                 Tuple.of(2, xattrs(options.overlayXattrs()).list().ofMinSize(1).ofMaxSize(4)
                         .uniqueElements(Xattr::name)));
-        return Combinators.combine(permissions, u32s(), u32s(), timespecs(), xattrs).as(Attributes::new);
+        Arbitrary<Timespec> mtimes = timespecs();
+        if (!options.distinctCtimes()) {
+            return Combinators.combine(permissions, u32s(), u32s(), mtimes, xattrs)
+                    .as((p, u, g, m, x) -> new Attributes(p, u, g, m, m, x));
+        }
+        return Combinators.combine(permissions, u32s(), u32s(), mtimes, timespecs(), xattrs).as(Attributes::new);
     }
 
     /** What kind of inode a {@link Spec} makes. */
@@ -242,7 +254,7 @@ public final class TreeArbitraries {
             };
             Inode inode = new Inode(type.modeBits() | attributes.permissions())
                     .uid(attributes.uid()).gid(attributes.gid())
-                    .mtime(attributes.mtime()).ctime(attributes.mtime())
+                    .mtime(attributes.mtime()).ctime(attributes.ctime())
                     .rdev(rdev).size(size);
             inode.xattrs().addAll(attributes.xattrs());
             switch (kind) {

@@ -37,7 +37,7 @@ class TreeArbitrariesTest {
         return TreeArbitraries.treesWithoutHardLinks();
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void walkVisitsEveryNameAndEveryInode(@ForAll("all") Tree tree) {
         Map<Inode, Integer> expected = new IdentityHashMap<>();
         expected.put(tree.root(), 1);
@@ -64,7 +64,7 @@ class TreeArbitrariesTest {
         assertTrue(names <= 60);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void treesAreConsistent(@ForAll("all") Tree tree) {
         Map<Inode, Integer> names = new IdentityHashMap<>();
         tree.walk((path, inode) -> {
@@ -103,14 +103,27 @@ class TreeArbitrariesTest {
         }
     }
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void optionsAreHonoured(@ForAll("noInline") Tree noInline, @ForAll("noLinks") Tree noLinks) {
         noInline.walk((path, inode) -> assertNull(inode.content()));
         Set<Inode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         noLinks.walk((path, inode) -> assertTrue(seen.add(inode), "each inode has one name"));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 50)
+    void distinctCtimesDiffer(@ForAll("ctimes") Tree tree) {
+        int[] differing = new int[1];
+        tree.walk((path, inode) -> differing[0] += inode.ctime().equals(inode.mtime()) ? 0 : 1);
+        net.jqwik.api.statistics.Statistics.label("ctime differs").collect(differing[0] > 0)
+                .coverage(c -> c.check(true).percentage(p -> p > 50));
+    }
+
+    @Provide
+    Arbitrary<Tree> ctimes() {
+        return TreeArbitraries.trees(TreeArbitraries.Options.all().withDistinctCtimes());
+    }
+
+    @Property(tries = 200)
     void treesCoverEveryFeature(@ForAll("all") Tree tree) {
         Set<String> features = new java.util.TreeSet<>();
         Map<Inode, Integer> names = new IdentityHashMap<>();

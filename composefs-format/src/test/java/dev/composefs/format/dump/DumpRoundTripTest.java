@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Round trips of generated trees through the dump text. */
-class DumpRoundTripProperties {
+class DumpRoundTripTest {
 
     @Provide
     Arbitrary<Tree> trees() {

@@ -1,0 +1,8 @@
+/**
+ * The EROFS image format of composefs 1.x (format versions 0 and 1): on-disk constants and structs
+ * named after the kernel's {@code erofs_fs.h} ({@link dev.composefs.format.erofs.ErofsLayout},
+ * {@link dev.composefs.format.erofs.Superblock}, {@link dev.composefs.format.erofs.InodeRecord}, ...)
+ * and the writer {@link dev.composefs.format.erofs.ErofsWriter}, whose output is byte-identical to the
+ * reference {@code mkcomposefs}.
+ */
+package dev.composefs.format.erofs;
