@@ -5,6 +5,7 @@ import dev.composefs.format.image.ImageData;
 import dev.composefs.format.image.ImageFormat;
 import dev.composefs.verity.FsVerityDigest;
 import dev.composefs.verity.FsVerityHasher;
+import dev.composefs.verity.FsVerityParameters;
 import dev.composefs.verity.VerityException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,7 +117,8 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     private CfsFileSystem open(Path imageFile, Path key, CfsOptions options) throws IOException {
         FsVerityDigest expected = options.digest();
         if (expected != null) {
-            FsVerityDigest actual = FsVerityHasher.digest(imageFile);
+            FsVerityDigest actual = FsVerityHasher.digest(imageFile,
+                    FsVerityParameters.of(expected.algorithm(), FsVerityParameters.DEFAULT.blockSize()));
             if (!actual.equals(expected)) {
                 throw new VerityException(imageFile + ": image fs-verity digest is " + actual + ", expected " + expected);
             }
