@@ -257,6 +257,7 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     @Override
     public boolean isSameFile(Path path, Path path2) throws IOException {
         CfsPath a = cfs(path);
+        Objects.requireNonNull(path2, "path2");
         if (!(path2 instanceof CfsPath b) || b.getFileSystem() != a.getFileSystem()) {
             return false;
         }
