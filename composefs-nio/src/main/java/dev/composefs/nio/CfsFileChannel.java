@@ -194,6 +194,10 @@ final class CfsFileChannel extends FileChannel {
         if (backing instanceof FileChannel f) {
             return f.map(MapMode.READ_ONLY, pos, length);
         }
+        if (pos > size || length > size - pos) {
+            // As the JDK's read-only FileChannel: a mapping cannot extend the file.
+            throw new IOException("Channel not open for writing - cannot extend file to required size");
+        }
         Path tmp = Files.createTempFile("cfs-map", ".bin");
         try (FileChannel copy = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.DELETE_ON_CLOSE)) {
