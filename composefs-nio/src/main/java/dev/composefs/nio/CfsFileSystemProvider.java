@@ -216,6 +216,7 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         CfsPath p = cfs(dir);
+        Objects.requireNonNull(filter, "filter");
         return p.getFileSystem().newDirectoryStream(p, filter);
     }
 
