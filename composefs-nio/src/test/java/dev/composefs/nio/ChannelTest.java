@@ -169,6 +169,57 @@ class ChannelTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh"})
+    void mappingBeyondTheEndFailsAsTheJdks(String file) throws IOException {
+        Path onDisk = Files.write(dir.resolve("oracle"), content(file));
+        for (String verity : List.of("none", "if-present")) {
+            try (FileSystem vfs = FileSystems.newFileSystem(dir.resolve("sample.cfs"),
+                    Map.of("basedir", dir.resolve("objects"), "verity", verity));
+                 FileChannel expected = FileChannel.open(onDisk);
+                 FileChannel actual = FileChannel.open(vfs.getPath(file))) {
+                long size = expected.size();
+                assertEquals(failure(() -> expected.map(FileChannel.MapMode.READ_ONLY, 0, size + 10)),
+                        failure(() -> actual.map(FileChannel.MapMode.READ_ONLY, 0, size + 10)), file + " " + verity);
+                assertEquals(failure(() -> expected.map(FileChannel.MapMode.READ_ONLY, size, 0)),
+                        failure(() -> actual.map(FileChannel.MapMode.READ_ONLY, size, 0)), file + " " + verity);
+                MappedByteBuffer tail = actual.map(FileChannel.MapMode.READ_ONLY, 1, size - 1);
+                assertEquals(size - 1, tail.remaining());
+                assertEquals(content(file)[1], tail.get(0));
+            }
+        }
+    }
+
+    private interface Io {
+        Object run() throws IOException;
+    }
+
+    private static String failure(Io op) {
+        try {
+            op.run();
+            return "ok";
+        } catch (IOException | RuntimeException e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    @Test
+    void concurrentReadersAllSeeTheContent() throws Exception {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String file = i % 2 == 0 ? "/usr/bin/sh" : "/etc/os-release";
+                results.add(ex.submit(() -> Files.readAllBytes(fs.getPath(file))));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertArrayEquals(content(i % 2 == 0 ? "/usr/bin/sh" : "/etc/os-release"), results.get(i).get());
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
     @Test
     void writesAreRefused() throws IOException {
         Path p = fs.getPath("/etc/os-release");

@@ -163,6 +163,40 @@ class DifferentialTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cs9-x86_64-minimal.dump.gz"})
+    void walksFollowingLinksAgree(String dump) throws IOException {
+        Fixture f = fixture(dump);
+        // Cycle detection rests on fileKey(): loops must be found at the same places.
+        assertEquals(followingWalk(f.diskRoot(), f.diskRoot()), followingWalk(f.cfsRoot(), f.cfsRoot()));
+    }
+
+    /** Every path a walk following links reaches (depth-limited), with how it was visited. */
+    private static Set<String> followingWalk(Path root, Path start) throws IOException {
+        Set<String> seen = new TreeSet<>();
+        Files.walkFileTree(start, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), 7,
+                new java.nio.file.SimpleFileVisitor<Path>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+                        seen.add("dir " + root.relativize(d));
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                        seen.add((a.isSymbolicLink() ? "link " : a.isDirectory() ? "dir(depth) " : "file ") + root.relativize(p));
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) {
+                        seen.add(e.getClass().getSimpleName() + " " + root.relativize(p));
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+        return seen;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cs9-x86_64-minimal.dump.gz"})
     void attributesAgree(String dump) throws IOException {
         Fixture f = fixture(dump);
         List<String> wrong = new ArrayList<>();

@@ -220,6 +220,48 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void imageDigestOfAnyAlgorithm() throws IOException {
+        FsVerityDigest sha512 = FsVerityHasher.digest(sample.image,
+                dev.composefs.verity.FsVerityParameters.of(dev.composefs.verity.FsVerityAlgorithm.SHA512, 4096));
+        try (FileSystem fs = FileSystems.newFileSystem(sample.image, Map.of("basedir", sample.objects, "digest", sha512.toString()))) {
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(fs.getPath("/etc/os-release")));
+        }
+        FsVerityDigest wrong = FsVerityHasher.digest(new java.io.ByteArrayInputStream(new byte[] {1}),
+                dev.composefs.verity.FsVerityParameters.of(dev.composefs.verity.FsVerityAlgorithm.SHA512, 4096));
+        assertThrows(IOException.class, () -> FileSystems.newFileSystem(sample.image, Map.of("digest", wrong)));
+    }
+
+    @Test
+    void nullsAreRejected() throws IOException {
+        try (FileSystem fs = FileSystems.newFileSystem(uri, Map.of("basedir", sample.objects))) {
+            new com.google.common.testing.NullPointerTester()
+                    .setDefault(URI.class, uri)
+                    .setDefault(Path.class, fs.getPath("/etc/os-release"))
+                    .setDefault(Map.class, Map.of())
+                    .setDefault(Class.class, java.nio.file.attribute.BasicFileAttributeView.class)
+                    .setDefault(String.class, "size")
+                    .ignore(CfsFileSystemProvider.class.getMethod("newFileSystem", URI.class, Map.class))
+                    .testAllPublicInstanceMethods(fs.provider());
+            // newFileSystem(URI, Map) with a null map: checked before anything is opened.
+            assertThrows(NullPointerException.class, () -> fs.provider().newFileSystem(uri, null));
+            assertThrows(NullPointerException.class, () -> fs.provider().newFileSystem((URI) null, Map.of()));
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void uriWithAPlainImagePath() throws IOException {
+        URI plain = URI.create("cfs:" + sample.image.toAbsolutePath().toUri().getRawPath());
+        try (FileSystem fs = FileSystems.newFileSystem(plain, Map.of("basedir", sample.objects))) {
+            Path p = Path.of(URI.create(plain + "!/etc/os-release"));
+            assertSame(fs, p.getFileSystem());
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(p));
+            assertEquals(p, Path.of(p.toUri()));
+        }
+    }
+
+    @Test
     void imageChangedAfterDigestCheckIsNotTrustedBlindly() throws IOException {
         // The digest pins the bytes that were hashed; appending to the image after hashing changes its digest.
         FsVerityDigest good = FsVerityHasher.digest(sample.image);
