@@ -262,6 +262,22 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void imageNamesWithUriSpecialCharacters() throws IOException {
+        for (String name : List.of("odd!name #1.cfs", "100% [x] é.cfs", "bang!.cfs")) {
+            Path where = Files.createDirectories(dir.resolve("dir with space"));
+            Path image = Files.copy(sample.image, where.resolve(name));
+            URI imageUri = URI.create("cfs:" + image.toUri());
+            try (FileSystem fs = FileSystems.newFileSystem(imageUri, Map.of("basedir", sample.objects))) {
+                assertSame(fs, FileSystems.getFileSystem(imageUri), name);
+                Path p = fs.getPath("/etc/os-release");
+                assertEquals(p, Path.of(p.toUri()), name);
+                assertSame(fs, FileSystems.getFileSystem(p.toUri()), name);
+                assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(Path.of(p.toUri())));
+            }
+        }
+    }
+
+    @Test
     void imageChangedAfterDigestCheckIsNotTrustedBlindly() throws IOException {
         // The digest pins the bytes that were hashed; appending to the image after hashing changes its digest.
         FsVerityDigest good = FsVerityHasher.digest(sample.image);
