@@ -28,9 +28,8 @@ final class AttributeMaps {
         int colon = attributes.indexOf(':');
         String view = colon < 0 ? "basic" : attributes.substring(0, colon);
         String names = colon < 0 ? attributes : attributes.substring(colon + 1);
-        if (colon >= 0 && names.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("malformed attribute string: " + attributes);
-        }
+        // Only the first ':' separates: "user:a:b" names the xattr user.a:b, as in the JDK; in the
+        // other views a name with ':' is unknown (IllegalArgumentException below).
         if (view.isEmpty()) {
             throw new IllegalArgumentException("no view named before ':' in '" + attributes + "'");
         }
