@@ -258,6 +258,22 @@ class AttributesTest {
     }
 
     @Test
+    void xattrNamesWithColons() throws IOException {
+        dev.composefs.format.tree.Inode root = new dev.composefs.format.tree.Inode(0040755);
+        root.xattrs().add(dev.composefs.format.tree.Xattr.of("user.a:b", "v".getBytes(StandardCharsets.UTF_8)));
+        root.xattrs().add(dev.composefs.format.tree.Xattr.of("trusted.x:y", "w".getBytes(StandardCharsets.UTF_8)));
+        Path image = dir.resolve("colons.cfs");
+        dev.composefs.format.descriptor.DescriptorWriter.write(new dev.composefs.format.tree.Tree(root), image);
+        try (FileSystem cfs = FileSystems.newFileSystem(image, Map.of())) {
+            Path p = cfs.getPath("/");
+            assertArrayEquals("v".getBytes(StandardCharsets.UTF_8), (byte[]) Files.getAttribute(p, "user:a:b"));
+            assertEquals(Set.of("a:b"), Files.readAttributes(p, "user:a:b,*").keySet());
+            assertArrayEquals("w".getBytes(StandardCharsets.UTF_8), (byte[]) Files.getAttribute(p, "xattr:trusted.x:y"));
+            assertThrows(IllegalArgumentException.class, () -> Files.getAttribute(p, "unix:mode:x"));
+        }
+    }
+
+    @Test
     void composefsView() throws IOException {
         Map<String, Object> backed = Files.readAttributes(fs.getPath("/etc/os-release"), "composefs:*");
         assertEquals(Set.of("backingPath", "digest", "inline"), backed.keySet());
