@@ -220,12 +220,30 @@ final class CfsFileSystem extends FileSystem {
 
     @Override
     public void close() throws IOException {
-        if (state.close()) {
+        IOException failure = null;
+        boolean closedNow;
+        try {
+            closedNow = state.close();
+        } catch (IOException e) {
+            // The state is closed even when a resource failed to close: release the image all the same.
+            failure = e;
+            closedNow = true;
+        }
+        if (closedNow) {
             try {
                 image.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             } finally {
                 provider.removeFileSystem(this);
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
