@@ -215,6 +215,24 @@ class ClosedFileSystemTest {
     }
 
     @Test
+    void aResourceFailingToCloseStillClosesAndUnregisters() throws IOException {
+        URI uri = URI.create("cfs:" + sample.image.toUri());
+        IOException failure = new IOException("cannot close");
+        ((CfsFileSystem) fs).state().register(() -> {
+            throw failure;
+        });
+        SeekableByteChannel ch = Files.newByteChannel(fs.getPath("/etc/os-release"));
+        IOException thrown = assertThrows(IOException.class, fs::close);
+        assertEquals(failure, thrown);
+        assertFalse(fs.isOpen());
+        assertFalse(ch.isOpen());
+        assertThrows(ClosedFileSystemException.class, () -> Files.size(fs.getPath("/etc/os-release")));
+        assertThrows(FileSystemNotFoundException.class, () -> FileSystems.getFileSystem(uri));
+        FileSystems.newFileSystem(uri, Map.of()).close();
+        fs.close();
+    }
+
+    @Test
     void theRegistryForgetsIt() throws IOException {
         URI uri = URI.create("cfs:" + sample.image.toUri());
         Path entry = fs.getPath("/etc");
