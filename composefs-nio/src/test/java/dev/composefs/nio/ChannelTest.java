@@ -279,9 +279,11 @@ class ChannelTest {
         assertTrue(nofollow.getMessage().contains("symbolic links"), nofollow.getMessage());
     }
 
-    @Test
-    void anInterruptClosesOnlyTheInterruptedReadersChannel() throws Exception {
-        Path sh = fs.getPath("/usr/bin/sh");
+    @ParameterizedTest
+    @ValueSource(strings = {"/usr/bin/sh", "/etc/passwd", "/etc/empty"})
+    void anInterruptClosesOnlyTheInterruptedReadersChannel(String file) throws Exception {
+        Path sh = fs.getPath(file);
+        byte[] expected = content(file);
         try (FileChannel mine = FileChannel.open(sh); FileChannel theirs = FileChannel.open(sh)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             CountDownLatch done = new CountDownLatch(1);
@@ -298,15 +300,17 @@ class ChannelTest {
             t.start();
             done.await();
             t.join();
-            assertTrue(failure.get() instanceof ClosedByInterruptException, String.valueOf(failure.get()));
-            assertFalse(theirs.isOpen());
+            if (expected.length > 0) {
+                assertTrue(failure.get() instanceof ClosedByInterruptException, String.valueOf(failure.get()));
+                assertFalse(theirs.isOpen());
+            }
             assertTrue(mine.isOpen());
-            ByteBuffer b = ByteBuffer.allocate(SampleImage.SH.length);
+            ByteBuffer b = ByteBuffer.allocate(expected.length);
             while (b.hasRemaining() && mine.read(b) > 0) {
                 continue;
             }
-            assertArrayEquals(SampleImage.SH, b.array());
-            assertArrayEquals(SampleImage.SH, Files.readAllBytes(sh));
+            assertArrayEquals(expected, b.array());
+            assertArrayEquals(expected, Files.readAllBytes(sh));
         }
     }
 
