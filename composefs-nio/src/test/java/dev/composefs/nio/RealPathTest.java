@@ -79,6 +79,46 @@ class RealPathTest {
         assertThrows(NoSuchFileException.class, () -> real("/missing", LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** Chains of n symlinks, on disk and in an image: the kernel follows at most 40 in one resolution. */
+    @Test
+    void symlinkChainsEndWhereTheKernelsDo() throws IOException {
+        dev.composefs.format.tree.Inode root = new dev.composefs.format.tree.Inode(0040755);
+        Path disk = java.nio.file.Files.createDirectory(dir.resolve("chains"));
+        root.addChild(dev.composefs.format.tree.Name.of("target"), new dev.composefs.format.tree.Inode(0100644));
+        java.nio.file.Files.createFile(disk.resolve("target"));
+        int longest = 45;
+        for (int i = 1; i <= longest; i++) {
+            String target = i == 1 ? "target" : "l" + (i - 1);
+            root.addChild(dev.composefs.format.tree.Name.of("l" + i), SampleImage.link(target));
+            java.nio.file.Files.createSymbolicLink(disk.resolve("l" + i), Path.of(target));
+        }
+        Path image = dir.resolve("chains.cfs");
+        dev.composefs.format.descriptor.DescriptorWriter.write(new dev.composefs.format.tree.Tree(root), image);
+        try (FileSystem cfs = FileSystems.newFileSystem(image, Map.of())) {
+            for (int i = 1; i <= longest; i++) {
+                String name = "l" + i;
+                assertEquals(outcome(() -> disk.relativize(disk.resolve(name).toRealPath()).toString()),
+                        outcome(() -> cfs.getPath("/").relativize(cfs.getPath("/" + name).toRealPath()).toString()), name);
+                assertEquals(outcome(() -> java.nio.file.Files.isRegularFile(disk.resolve(name))),
+                        outcome(() -> java.nio.file.Files.isRegularFile(cfs.getPath(name))), name);
+                assertEquals(outcome(() -> java.nio.file.Files.size(disk.resolve(name))),
+                        outcome(() -> java.nio.file.Files.size(cfs.getPath(name))), name);
+            }
+        }
+    }
+
+    private interface Op {
+        Object run() throws IOException;
+    }
+
+    private static String outcome(Op op) {
+        try {
+            return String.valueOf(op.run());
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
     @Test
     void realPathsAreAbsoluteAndExist() throws IOException {
         Path real = fs.getPath("bin/sh").toRealPath();
