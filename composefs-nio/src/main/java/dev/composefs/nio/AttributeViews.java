@@ -131,7 +131,7 @@ final class AttributeViews {
         }
 
         private Xattr find(String name) throws IOException {
-            return Xattrs.find(path, follow, PREFIX + name);
+            return Xattrs.find(path, follow, PREFIX + java.util.Objects.requireNonNull(name, "name"));
         }
 
         @Override
@@ -141,6 +141,7 @@ final class AttributeViews {
 
         @Override
         public int read(String name, ByteBuffer dst) throws IOException {
+            java.util.Objects.requireNonNull(dst, "dst");
             Xattr x = find(name);
             if (dst.remaining() < x.valueLength()) {
                 throw new FileSystemException(path.toString(), null, "Numerical result out of range: xattr "
