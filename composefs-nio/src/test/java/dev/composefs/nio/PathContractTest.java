@@ -100,6 +100,29 @@ class PathContractTest {
         npt.testAllPublicInstanceMethods(fs.getPath("a"));
         npt.testAllPublicInstanceMethods(fs.getPath(""));
         npt.testAllPublicInstanceMethods(fs);
+        npt.testAllPublicInstanceMethods(Files.getFileStore(fs.getPath("/etc")));
+        npt.testAllPublicInstanceMethods(fs.getUserPrincipalLookupService());
+        Path etc = fs.getPath("/etc");
+        java.nio.file.attribute.PosixFileAttributeView posix = Files.getFileAttributeView(etc, java.nio.file.attribute.PosixFileAttributeView.class);
+        npt.setDefault(java.nio.file.attribute.FileTime.class, java.nio.file.attribute.FileTime.fromMillis(0))
+                .setDefault(java.nio.file.attribute.UserPrincipal.class, posix.getOwner())
+                .setDefault(java.nio.file.attribute.GroupPrincipal.class, posix.readAttributes().group());
+        try {
+            // setTimes takes nulls by its specification ("null: leave unchanged").
+            npt.ignore(posix.getClass().getMethod("setTimes", java.nio.file.attribute.FileTime.class,
+                    java.nio.file.attribute.FileTime.class, java.nio.file.attribute.FileTime.class));
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+        npt.testAllPublicInstanceMethods(posix);
+        npt.testAllPublicInstanceMethods(Files.getFileAttributeView(etc, java.nio.file.attribute.UserDefinedFileAttributeView.class));
+        npt.testAllPublicInstanceMethods(Files.getFileAttributeView(etc, XattrFileAttributeView.class));
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(fs.getPath("/etc/os-release"))) {
+            npt.ignore(java.nio.channels.FileChannel.class.getMethod("read", java.nio.ByteBuffer[].class))
+                    .testAllPublicInstanceMethods(ch);
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
