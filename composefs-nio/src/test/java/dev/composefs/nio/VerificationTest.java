@@ -250,6 +250,30 @@ class VerificationTest {
     }
 
     @Test
+    void basedirsOfAnotherProvider() throws IOException {
+        SampleImage sample = SampleImage.create(dir);
+        Path zip = dir.resolve("objects.zip");
+        try (FileSystem zfs = FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+            try (var s = Files.walk(sample.objects)) {
+                for (Path p : s.toList()) {
+                    Path target = zfs.getPath("/store").resolve(sample.objects.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
+        try (FileSystem zfs = FileSystems.newFileSystem(zip);
+             FileSystem fs = FileSystems.newFileSystem(sample.image, Map.of("basedir", List.of(zfs.getPath("/store")), "verity", "if-present"))) {
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(fs.getPath("/etc/os-release")));
+            assertArrayEquals(SampleImage.SH, Files.readAllBytes(fs.getPath("/usr/bin/sh")));
+            assertArrayEquals(SampleImage.PASSWD, Files.readAllBytes(fs.getPath("/etc/passwd")));
+        }
+    }
+
+    @Test
     void imageDigestRefusesAnotherImage() throws IOException {
         SampleImage sample = SampleImage.create(dir);
         FsVerityDigest digest = FsVerityHasher.digest(sample.image);
