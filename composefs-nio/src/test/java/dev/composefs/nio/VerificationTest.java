@@ -188,6 +188,45 @@ class VerificationTest {
         assertEquals("ab/real", BackingStore.relativePath("/f", "ab/real".getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Backing paths the writer refuses, planted into an image by patching its bytes. */
+    @Test
+    void escapingBackingPathsInAnImageAreRefused() throws IOException {
+        Path objects = Files.createDirectories(dir.resolve("store"));
+        Files.write(dir.resolve("secret"), "secret\n".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> plants = Map.of("zz/secret", "../secret", "zetc/passwd", "/etc/passwd", "zzzzzzzzsecret", "a/../../secret");
+        for (Map.Entry<String, String> plant : plants.entrySet()) {
+            Inode root = new Inode(0040755);
+            root.addChild(Name.of("f"), file(plant.getKey()));
+            byte[] bytes = DescriptorWriter.toBytes(new Tree(root));
+            byte[] from = plant.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] to = plant.getValue().getBytes(StandardCharsets.UTF_8);
+            int at = indexOf(bytes, from);
+            assertTrue(at > 0 && from.length == to.length, plant.toString());
+            System.arraycopy(to, 0, bytes, at, to.length);
+            Path image = Files.write(dir.resolve("planted.cfs"), bytes);
+            try (FileSystem fs = FileSystems.newFileSystem(image, Map.of("basedir", objects, "verity", "none"))) {
+                IOException e = assertThrows(IOException.class, () -> Files.readAllBytes(fs.getPath("/f")), plant.getValue());
+                assertTrue(e.getMessage().contains("/f"), e.getMessage());
+            } catch (IOException refusedAtOpen) {
+                // A reader that rejects such a path when opening the image refuses it too.
+                assertTrue(refusedAtOpen.getMessage().contains("planted.cfs"), refusedAtOpen.getMessage());
+            }
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static Inode file(String backingPath) {
         return new Inode(0100644).size(7).payload(backingPath.getBytes(StandardCharsets.UTF_8));
     }
