@@ -5,15 +5,18 @@ import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Inode;
 import dev.composefs.format.tree.Name;
 import dev.composefs.format.tree.Tree;
+import dev.composefs.format.tree.Xattr;
 import dev.composefs.verity.FsVerityDigest;
 import dev.composefs.verity.FsVerityHasher;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +32,8 @@ import java.util.Map;
  * <p>What cannot be put on disk faithfully is adjusted in the tree first, so both sides hold the same
  * thing: regular files get synthetic content of their size capped at {@code contentCap} bytes (the
  * tree's size, backing path and digest are set to match); names that are not valid UTF-8 are left out
- * (the default provider makes paths from strings); devices, fifos and sockets are left out; xattrs are
- * dropped; nlink of non-directories is the number of names. Absolute symlink targets stay absolute in
+ * (the default provider makes paths from strings); devices, fifos and sockets are left out; xattrs other
+ * than {@code user.*} (which need privileges to set) are dropped, and symlinks keep none; nlink of non-directories is the number of names. Absolute symlink targets stay absolute in
  * the image (which resolves them at the image root) but are written relative on disk (which would
  * resolve them at the host's root): resolution must agree, only {@code readSymbolicLink} differs, and
  * {@link #imageTargets} records what the image says.
@@ -97,13 +100,29 @@ final class DiskMirror {
             if (!keep) {
                 dir.removeChild(n);
             } else {
-                child.xattrs().clear();
+                keepUserXattrs(child);
                 if (child.isDirectory()) {
                     prune(child);
                 }
             }
         }
-        dir.xattrs().clear();
+        keepUserXattrs(dir);
+    }
+
+    /** Only user.* xattrs can be set without privileges (and not on symlinks): the others are dropped. */
+    private static void keepUserXattrs(Inode inode) {
+        inode.xattrs().removeIf(x -> inode.type() == FileType.SYMLINK || !x.name().toString().startsWith("user.")
+                || !utf8(x.name().bytes()));
+    }
+
+    private static void writeXattrs(Path p, Inode inode) throws IOException {
+        if (inode.xattrs().isEmpty()) {
+            return;
+        }
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+        for (Xattr x : inode.xattrs()) {
+            view.write(x.name().toString().substring("user.".length()), ByteBuffer.wrap(x.value()));
+        }
     }
 
     private void count(Inode dir) {
@@ -162,6 +181,7 @@ final class DiskMirror {
                 }
                 default -> throw new AssertionError(inode.type());
             }
+            writeXattrs(p, inode);
             metadata.add(Map.entry(p, inode));
         }
     }
