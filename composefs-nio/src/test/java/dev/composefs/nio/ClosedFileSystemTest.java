@@ -232,6 +232,42 @@ class ClosedFileSystemTest {
         fs.close();
     }
 
+    /** Channels opened while the file system closes are closed too, whoever wins the race. */
+    @Test
+    void resourcesOpenedDuringCloseEndClosed() throws Exception {
+        List<SeekableByteChannel> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(4);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                started.countDown();
+                try {
+                    while (true) {
+                        opened.add(Files.newByteChannel(fs.getPath(opened.size() % 2 == 0 ? "/etc/os-release" : "/etc/empty")));
+                    }
+                } catch (ClosedFileSystemException | IOException expected) {
+                    // the file system closed under us
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        started.await();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (opened.size() < 8 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        fs.close();
+        for (Thread th : threads) {
+            th.join(30_000);
+            assertFalse(th.isAlive());
+        }
+        assertTrue(opened.size() > 0);
+        for (SeekableByteChannel ch : opened) {
+            assertFalse(ch.isOpen());
+        }
+    }
+
     @Test
     void theRegistryForgetsIt() throws IOException {
         URI uri = URI.create("cfs:" + sample.image.toUri());
