@@ -105,6 +105,16 @@ class PathOpsTest {
     }
 
     @Test
+    void unencodableStringsAreRejected() {
+        for (String s : List.of("\uD800", "a\uDC00b", "/x/\uDBFF")) {
+            assertThrows(InvalidPathException.class, () -> UNIX.getPath(s));
+            assertThrows(InvalidPathException.class, () -> cfs.getPath(s), s);
+            assertThrows(InvalidPathException.class, () -> cfs.getPath("a", s), s);
+        }
+        assertEquals(UNIX.getPath("ok\uD83D\uDE00").toString(), cfs.getPath("ok\uD83D\uDE00").toString());
+    }
+
+    @Test
     void components() {
         compareUnary("isAbsolute", Path::isAbsolute);
         compareUnary("getRoot", Path::getRoot);
