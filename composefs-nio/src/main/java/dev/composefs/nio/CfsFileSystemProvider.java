@@ -190,8 +190,13 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         CfsPath p = cfs(path);
-        if (attrs.length > 0) {
-            throw p.getFileSystem().readOnly();
+        for (FileAttribute<?> a : attrs) {
+            // Initial attributes only matter when a file is created, which the write options refused
+            // below prevent; as in the JDK, only unknown ones are an error on a read-only open.
+            String name = a.name();
+            if (!name.equals("posix:permissions") && !name.equals("unix:permissions")) {
+                throw new UnsupportedOperationException("'" + name + "' not supported as initial attribute");
+            }
         }
         return p.getFileSystem().newFileChannel(p, options);
     }
