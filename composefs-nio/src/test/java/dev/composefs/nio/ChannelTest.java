@@ -239,6 +239,23 @@ class ChannelTest {
         assertThrows(ReadOnlyFileSystemException.class, () -> Files.newOutputStream(p));
         assertThrows(ReadOnlyFileSystemException.class, () -> Files.newByteChannel(p, StandardOpenOption.DELETE_ON_CLOSE));
         assertThrows(UnsupportedOperationException.class, () -> Files.newByteChannel(p, new OpenOption() { }));
+        // Initial attributes only matter when creating: ignored on a read-only open, unknown ones refused (as the JDK).
+        try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))) {
+            assertEquals(SampleImage.OS_RELEASE.length, ch.size());
+        }
+        java.nio.file.attribute.FileAttribute<Boolean> dos = new java.nio.file.attribute.FileAttribute<>() {
+            @Override
+            public String name() {
+                return "dos:hidden";
+            }
+
+            @Override
+            public Boolean value() {
+                return true;
+            }
+        };
+        assertThrows(UnsupportedOperationException.class, () -> Files.newByteChannel(p, Set.of(StandardOpenOption.READ), dos));
         // Options that only matter for writing are ignored on a read-only open, as the JDK ignores them.
         try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SPARSE)) {

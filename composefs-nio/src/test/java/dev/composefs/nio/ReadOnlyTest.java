@@ -91,7 +91,7 @@ class ReadOnlyTest {
             ops.put("newByteChannel(WRITE)", () -> Files.newByteChannel(p, StandardOpenOption.WRITE));
             ops.put("newByteChannel(CREATE_NEW,WRITE)", () -> Files.newByteChannel(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             ops.put("newFileChannel(APPEND)", () -> provider.newFileChannel(p, Set.of(StandardOpenOption.APPEND)));
-            ops.put("newByteChannel(attrs)", () -> Files.newByteChannel(p, Set.of(StandardOpenOption.READ),
+            ops.put("newByteChannel(attrs)", () -> Files.newByteChannel(p, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
             ops.put("setAttribute", () -> Files.setAttribute(p, "lastModifiedTime", FileTime.fromMillis(0)));
             ops.put("setAttribute(unix)", () -> Files.setAttribute(p, "unix:mode", 0));
