@@ -159,6 +159,7 @@ final class CfsFileSystem extends FileSystem {
 
     CfsFileChannel newFileChannel(CfsPath path, Set<? extends OpenOption> options) throws IOException {
         for (OpenOption o : options) {
+            java.util.Objects.requireNonNull(o, "option");
             if (o == StandardOpenOption.WRITE || o == StandardOpenOption.APPEND || o == StandardOpenOption.DELETE_ON_CLOSE) {
                 throw readOnly();
             }
