@@ -239,6 +239,10 @@ class ChannelTest {
         assertThrows(ReadOnlyFileSystemException.class, () -> Files.newOutputStream(p));
         assertThrows(ReadOnlyFileSystemException.class, () -> Files.newByteChannel(p, StandardOpenOption.DELETE_ON_CLOSE));
         assertThrows(UnsupportedOperationException.class, () -> Files.newByteChannel(p, new OpenOption() { }));
+        Set<OpenOption> withNull = new java.util.HashSet<>();
+        withNull.add(null);
+        assertThrows(NullPointerException.class, () -> Files.newByteChannel(p, withNull));
+        assertThrows(NullPointerException.class, () -> Files.newInputStream(p, (OpenOption) null));
         // Initial attributes only matter when creating: ignored on a read-only open, unknown ones refused (as the JDK).
         try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ),
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))) {
