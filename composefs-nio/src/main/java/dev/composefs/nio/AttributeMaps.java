@@ -28,8 +28,10 @@ final class AttributeMaps {
         int colon = attributes.indexOf(':');
         String view = colon < 0 ? "basic" : attributes.substring(0, colon);
         String names = colon < 0 ? attributes : attributes.substring(colon + 1);
-        if (colon >= 0 && names.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("malformed attribute string: " + attributes);
+        // Only the first ':' separates: "user:a:b" names the xattr user.a:b, as in the JDK; in the
+        // other views a name with ':' is unknown (IllegalArgumentException below).
+        if (view.isEmpty()) {
+            throw new IllegalArgumentException("no view named before ':' in '" + attributes + "'");
         }
         if (!AttributeViews.NAMES.contains(view)) {
             throw new UnsupportedOperationException("view '" + view + "' is not available");
@@ -37,7 +39,8 @@ final class AttributeMaps {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no attributes named in '" + attributes + "'");
         }
-        String[] wanted = names.split(",", -1);
+        // Trailing empty names are dropped ("unix:*," is accepted), as the JDK's providers do.
+        String[] wanted = names.split(",");
         Map<String, Object> out = new LinkedHashMap<>();
         switch (view) {
             case "user" -> readXattrs(path, follow, wanted, "user.", out);

@@ -78,7 +78,7 @@ final class AttributeViews {
 
         @Override
         public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
@@ -88,17 +88,17 @@ final class AttributeViews {
 
         @Override
         public void setOwner(UserPrincipal owner) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
         public void setPermissions(Set<PosixFilePermission> perms) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
         public void setGroup(GroupPrincipal group) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
     }
 
@@ -131,7 +131,7 @@ final class AttributeViews {
         }
 
         private Xattr find(String name) throws IOException {
-            return Xattrs.find(path, follow, PREFIX + name);
+            return Xattrs.find(path, follow, PREFIX + java.util.Objects.requireNonNull(name, "name"));
         }
 
         @Override
@@ -141,6 +141,7 @@ final class AttributeViews {
 
         @Override
         public int read(String name, ByteBuffer dst) throws IOException {
+            java.util.Objects.requireNonNull(dst, "dst");
             Xattr x = find(name);
             if (dst.remaining() < x.valueLength()) {
                 throw new FileSystemException(path.toString(), null, "Numerical result out of range: xattr "
@@ -152,12 +153,12 @@ final class AttributeViews {
 
         @Override
         public int write(String name, ByteBuffer src) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
 
         @Override
         public void delete(String name) {
-            throw new ReadOnlyFileSystemException();
+            throw path.getFileSystem().readOnly();
         }
     }
 

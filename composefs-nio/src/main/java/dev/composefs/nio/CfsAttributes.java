@@ -7,6 +7,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,12 @@ record CfsAttributes(Stat stat, FileKey key) implements CfsFileAttributes {
         try {
             return time(t);
         } catch (ArithmeticException e) {
-            // Beyond what nanoseconds in a long hold (year 2262): keep whole seconds.
-            return FileTime.from(t.seconds(), TimeUnit.SECONDS);
+            // Beyond what nanoseconds in a long hold (year 2262): an Instant still keeps the nanoseconds.
+            try {
+                return FileTime.from(Instant.ofEpochSecond(t.seconds(), Integer.toUnsignedLong(t.nanos()) % 1_000_000_000L));
+            } catch (DateTimeException beyondInstant) {
+                return FileTime.from(t.seconds(), TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * The read-only {@link FileChannel} every open file of a {@code cfs:} file system gets: over inline
@@ -70,7 +71,7 @@ final class CfsFileChannel extends FileChannel {
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, dsts.length);
+        Objects.checkFromIndexSize(offset, length, dsts.length);
         synchronized (lock) {
             long total = 0;
             for (int i = offset; i < offset + length; i++) {
@@ -93,15 +94,17 @@ final class CfsFileChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer dst, long pos) throws IOException {
+        Objects.requireNonNull(dst, "dst");
         if (pos < 0) {
             throw new IllegalArgumentException("negative position: " + pos);
         }
         ensureOpen();
-        if (pos >= size) {
-            return -1;
-        }
+        // An empty buffer reads 0 bytes, even at or past the end, as the JDK's FileChannel does.
         if (!dst.hasRemaining()) {
             return 0;
+        }
+        if (pos >= size) {
+            return -1;
         }
         if (inline != null) {
             int n = (int) Math.min(dst.remaining(), size - pos);
@@ -160,6 +163,7 @@ final class CfsFileChannel extends FileChannel {
 
     @Override
     public long transferTo(long pos, long count, WritableByteChannel target) throws IOException {
+        Objects.requireNonNull(target, "target");
         if (pos < 0 || count < 0) {
             throw new IllegalArgumentException("negative position or count");
         }
@@ -183,6 +187,7 @@ final class CfsFileChannel extends FileChannel {
 
     @Override
     public MappedByteBuffer map(MapMode mode, long pos, long length) throws IOException {
+        Objects.requireNonNull(mode, "mode");
         if (mode != MapMode.READ_ONLY) {
             throw new NonWritableChannelException();
         }
@@ -192,6 +197,10 @@ final class CfsFileChannel extends FileChannel {
         ensureOpen();
         if (backing instanceof FileChannel f) {
             return f.map(MapMode.READ_ONLY, pos, length);
+        }
+        if (pos > size || length > size - pos) {
+            // As the JDK's read-only FileChannel: a mapping cannot extend the file.
+            throw new IOException("Channel not open for writing - cannot extend file to required size");
         }
         Path tmp = Files.createTempFile("cfs-map", ".bin");
         try (FileChannel copy = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -241,16 +250,19 @@ final class CfsFileChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         throw new NonWritableChannelException();
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
         throw new NonWritableChannelException();
     }
 
     @Override
     public int write(ByteBuffer src, long pos) {
+        Objects.requireNonNull(src, "src");
         throw new NonWritableChannelException();
     }
 
@@ -261,6 +273,7 @@ final class CfsFileChannel extends FileChannel {
 
     @Override
     public long transferFrom(ReadableByteChannel src, long pos, long count) {
+        Objects.requireNonNull(src, "src");
         throw new NonWritableChannelException();
     }
 

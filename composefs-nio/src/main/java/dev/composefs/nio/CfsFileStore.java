@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileOwnerAttributeView;
 import java.nio.file.attribute.FileStoreAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Objects;
 
 /**
  * The one file store of a {@code cfs:} file system: the image. Read-only, type {@code composefs};
@@ -55,6 +56,7 @@ final class CfsFileStore extends FileStore {
 
     @Override
     public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
+        Objects.requireNonNull(type, "type");
         return type == BasicFileAttributeView.class || type == PosixFileAttributeView.class
                 || type == FileOwnerAttributeView.class || type == UserDefinedFileAttributeView.class
                 || type == XattrFileAttributeView.class || type == ComposefsFileAttributeView.class;
@@ -67,6 +69,7 @@ final class CfsFileStore extends FileStore {
 
     @Override
     public <V extends FileStoreAttributeView> V getFileStoreAttributeView(Class<V> type) {
+        Objects.requireNonNull(type, "type");
         return null;
     }
 

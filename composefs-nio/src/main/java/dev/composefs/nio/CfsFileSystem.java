@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  *
  * <p><b>One check each.</b> Every operation that touches the image goes through {@link #image()},
  * which throws {@link java.nio.file.ClosedFileSystemException} once the file system is closed; every
- * mutation is refused by the provider with {@link ReadOnlyFileSystemException}; options are read only
+ * mutation is refused through {@link #readOnly()} (ClosedFileSystemException first, once closed); options are read only
  * in {@link CfsOptions}. Paths stay usable for syntactic operations after close.
  */
 final class CfsFileSystem extends FileSystem {
@@ -80,6 +80,16 @@ final class CfsFileSystem extends FileSystem {
 
     FileSystemState state() {
         return state;
+    }
+
+    /**
+     * The refusal of a mutation, to be thrown by every mutator: {@link ReadOnlyFileSystemException},
+     * or {@link java.nio.file.ClosedFileSystemException} (thrown here) once the file system is closed,
+     * since after close any access fails with that.
+     */
+    ReadOnlyFileSystemException readOnly() {
+        state.checkOpen();
+        return new ReadOnlyFileSystemException();
     }
 
     CfsPath rootPath() {
@@ -149,8 +159,9 @@ final class CfsFileSystem extends FileSystem {
 
     CfsFileChannel newFileChannel(CfsPath path, Set<? extends OpenOption> options) throws IOException {
         for (OpenOption o : options) {
+            java.util.Objects.requireNonNull(o, "option");
             if (o == StandardOpenOption.WRITE || o == StandardOpenOption.APPEND || o == StandardOpenOption.DELETE_ON_CLOSE) {
-                throw new ReadOnlyFileSystemException();
+                throw readOnly();
             }
             if (!(o instanceof StandardOpenOption) && !(o instanceof java.nio.file.LinkOption)) {
                 throw new UnsupportedOperationException("unsupported open option " + o);
@@ -210,12 +221,30 @@ final class CfsFileSystem extends FileSystem {
 
     @Override
     public void close() throws IOException {
-        if (state.close()) {
+        IOException failure = null;
+        boolean closedNow;
+        try {
+            closedNow = state.close();
+        } catch (IOException e) {
+            // The state is closed even when a resource failed to close: release the image all the same.
+            failure = e;
+            closedNow = true;
+        }
+        if (closedNow) {
             try {
                 image.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             } finally {
                 provider.removeFileSystem(this);
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

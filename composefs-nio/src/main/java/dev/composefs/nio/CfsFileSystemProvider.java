@@ -5,6 +5,7 @@ import dev.composefs.format.image.ImageData;
 import dev.composefs.format.image.ImageFormat;
 import dev.composefs.verity.FsVerityDigest;
 import dev.composefs.verity.FsVerityHasher;
+import dev.composefs.verity.FsVerityParameters;
 import dev.composefs.verity.VerityException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
-import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -95,6 +95,10 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     }
 
     private static boolean isImage(Path path) throws IOException {
+        if (!Files.readAttributes(path, BasicFileAttributes.class).isRegularFile()) {
+            // A directory or device is no image; reading it would fail with an IOException instead.
+            return false;
+        }
         byte[] head = new byte[8];
         try (InputStream in = Files.newInputStream(path)) {
             if (in.readNBytes(head, 0, 8) < 8) {
@@ -113,7 +117,8 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     private CfsFileSystem open(Path imageFile, Path key, CfsOptions options) throws IOException {
         FsVerityDigest expected = options.digest();
         if (expected != null) {
-            FsVerityDigest actual = FsVerityHasher.digest(imageFile);
+            FsVerityDigest actual = FsVerityHasher.digest(imageFile,
+                    FsVerityParameters.of(expected.algorithm(), FsVerityParameters.DEFAULT.blockSize()));
             if (!actual.equals(expected)) {
                 throw new VerityException(imageFile + ": image fs-verity digest is " + actual + ", expected " + expected);
             }
@@ -185,8 +190,13 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         CfsPath p = cfs(path);
-        if (attrs.length > 0) {
-            throw new ReadOnlyFileSystemException();
+        for (FileAttribute<?> a : attrs) {
+            // Initial attributes only matter when a file is created, which the write options refused
+            // below prevent; as in the JDK, only unknown ones are an error on a read-only open.
+            String name = a.name();
+            if (!name.equals("posix:permissions") && !name.equals("unix:permissions")) {
+                throw new UnsupportedOperationException("'" + name + "' not supported as initial attribute");
+            }
         }
         return p.getFileSystem().newFileChannel(p, options);
     }
@@ -199,13 +209,19 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
             }
         }
         CfsPath p = cfs(path);
-        return Channels.newInputStream(p.getFileSystem().newFileChannel(p, Set.of(options)));
+        // A set that tolerates repeated options, as Files.newByteChannel(path, options...) does.
+        Set<OpenOption> set = new java.util.HashSet<>();
+        for (OpenOption o : options) {
+            set.add(Objects.requireNonNull(o, "option"));
+        }
+        return Channels.newInputStream(p.getFileSystem().newFileChannel(p, set));
     }
 
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         CfsPath p = cfs(dir);
+        Objects.requireNonNull(filter, "filter");
         return p.getFileSystem().newDirectoryStream(p, filter);
     }
 
@@ -247,6 +263,7 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
     @Override
     public boolean isSameFile(Path path, Path path2) throws IOException {
         CfsPath a = cfs(path);
+        Objects.requireNonNull(path2, "path2");
         if (!(path2 instanceof CfsPath b) || b.getFileSystem() != a.getFileSystem()) {
             return false;
         }
@@ -270,43 +287,36 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) {
-        cfs(dir);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(dir).getFileSystem().readOnly();
     }
 
     @Override
     public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) {
-        cfs(link);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(link).getFileSystem().readOnly();
     }
 
     @Override
     public void createLink(Path link, Path existing) {
-        cfs(link);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(link).getFileSystem().readOnly();
     }
 
     @Override
     public void delete(Path path) {
-        cfs(path);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(path).getFileSystem().readOnly();
     }
 
     @Override
     public void copy(Path source, Path target, CopyOption... options) {
-        cfs(target);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(target).getFileSystem().readOnly();
     }
 
     @Override
     public void move(Path source, Path target, CopyOption... options) {
-        cfs(source);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(source).getFileSystem().readOnly();
     }
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
-        cfs(path);
-        throw new ReadOnlyFileSystemException();
+        throw cfs(path).getFileSystem().readOnly();
     }
 }

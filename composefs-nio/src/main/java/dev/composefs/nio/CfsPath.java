@@ -344,8 +344,11 @@ final class CfsPath implements Path {
 
     @Override
     public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
-        Objects.requireNonNull(watcher);
-        throw new UnsupportedOperationException("a composefs image never changes: nothing to watch");
+        Objects.requireNonNull(watcher, "watcher");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(modifiers, "modifiers");
+        // cfs: has no watch service, so every watcher belongs to another provider (as in the JDK's zip provider).
+        throw new ProviderMismatchException("a composefs image never changes: no watch service of this provider");
     }
 
     @Override

@@ -9,7 +9,9 @@ import java.util.HexFormat;
  * The {@code cfs:} URI syntax. A file system is named by its image: {@code cfs:/images/rootfs.cfs}
  * (an absolute path) or {@code cfs:file:///images/rootfs.cfs} (the image's URI). An entry appends
  * {@code !} and its absolute path, each byte outside the URI-safe set percent-encoded, so any name
- * survives: {@code cfs:file:///images/rootfs.cfs!/usr/lib/os-release}.
+ * survives: {@code cfs:file:///images/rootfs.cfs!/usr/lib/os-release}. A {@code !} in the image's
+ * file name is fine; in a directory name of the image path ({@code /a!/b.cfs}) it is ambiguous in a
+ * URI without an entry, as it is for {@code jar:} URIs.
  */
 final class CfsUris {
     static final String SCHEME = "cfs";
@@ -27,7 +29,12 @@ final class CfsUris {
             throw new IllegalArgumentException("not a cfs: URI: " + uri);
         }
         String ssp = uri.getRawSchemeSpecificPart();
-        int bang = ssp.lastIndexOf(SEPARATOR);
+        // The entry path is absolute and never holds a raw '!' (toUri escapes it), so the separator is
+        // the last "!/", or a final '!'; a '!' elsewhere belongs to the image's name.
+        int bang = ssp.lastIndexOf(SEPARATOR + "/");
+        if (bang < 0 && ssp.endsWith(SEPARATOR)) {
+            bang = ssp.length() - 1;
+        }
         String imagePart = bang >= 0 ? ssp.substring(0, bang) : ssp;
         byte[] entry = bang >= 0 ? decode(ssp.substring(bang + 1), uri) : null;
         Path image;

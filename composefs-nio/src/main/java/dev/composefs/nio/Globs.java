@@ -112,6 +112,11 @@ final class Globs {
                     break;
                 }
                 c = glob.charAt(i++);
+                if (c == ']') {
+                    // "[a-]": the JDK reads a '-' before the closing bracket as a literal.
+                    re.append("]]");
+                    return i;
+                }
                 if (c < last) {
                     throw new PatternSyntaxException("Invalid range", glob, i - 3);
                 }

@@ -18,6 +18,7 @@ final class NumericPrincipalLookup extends UserPrincipalLookupService {
     }
 
     private static long parse(String name) throws UserPrincipalNotFoundException {
+        java.util.Objects.requireNonNull(name, "name");
         try {
             long id = Long.parseLong(name);
             if (id >= 0 && id <= 0xffffffffL) {

@@ -1,6 +1,10 @@
 package dev.composefs.nio;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 
@@ -39,7 +43,29 @@ final class PathBytes {
         if (s.indexOf('\0') >= 0) {
             throw new InvalidPathException(s, "Nul character not allowed");
         }
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        if (!hasSurrogate(s)) {
+            out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        // A lone surrogate has no UTF-8 form: refused as the JDK refuses it, never replaced by '?'
+        // (which would name another file).
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+        } catch (CharacterCodingException e) {
+            throw new InvalidPathException(s, "Malformed input or input contains unmappable characters");
+        }
+        out.write(encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining());
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code path} with repeated slashes collapsed and a trailing slash dropped (but {@code /} kept). */

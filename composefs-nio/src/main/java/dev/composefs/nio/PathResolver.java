@@ -62,8 +62,15 @@ final class PathResolver {
         return ino;
     }
 
-    /** The absolute path without symlinks (but a final one if not {@code follow}) and dot names. */
+    /**
+     * The real path: with {@code follow}, the absolute path without symlinks and dot names; without,
+     * the absolute path with no symlink resolved, as {@link java.nio.file.Path#toRealPath} specifies
+     * for {@code NOFOLLOW_LINKS} (see {@link #realPathNoFollow}).
+     */
     CfsPath realPath(CfsPath path, boolean follow) throws IOException {
+        if (!follow) {
+            return realPathNoFollow(path);
+        }
         List<byte[]> names = new ArrayList<>();
         walk(fs.image(), path, follow, names);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -75,6 +82,32 @@ final class PathResolver {
             out.write(PathBytes.SEP);
         }
         return new CfsPath(fs, out.toByteArray());
+    }
+
+    /**
+     * {@code toRealPath(NOFOLLOW_LINKS)} as the JDK's Unix provider does it: {@code .} is dropped,
+     * {@code ..} removes the previous name unless that name is a symlink (then it stays, since only
+     * following the link would say where it leads), and the result must exist (its last name not
+     * followed).
+     */
+    private CfsPath realPathNoFollow(CfsPath path) throws IOException {
+        CfsPath abs = path.toAbsolutePath();
+        CfsPath result = fs.rootPath();
+        for (int i = 0; i < abs.getNameCount(); i++) {
+            byte[] name = abs.getName(i).bytes();
+            if (PathBytes.isDot(name, 0, name.length)) {
+                continue;
+            }
+            if (PathBytes.isDotDot(name, 0, name.length)
+                    && fs.image().fileType(lookup(result, false)) != FileType.SYMLINK) {
+                CfsPath parent = result.getParent();
+                result = parent == null ? fs.rootPath() : parent;
+                continue;
+            }
+            result = result.resolveName(name, 0, name.length, -1);
+        }
+        lookup(result, false);
+        return result;
     }
 
     /** A run of names still to resolve: {@code bytes[pos, end)}, names separated by slashes. */
