@@ -60,14 +60,16 @@ public final class MemoryComparison {
         a.report(sb.toString());
     }
 
-    /** A tree of {@code entries} names: directories of 100 empty files, nested 100 to a level. */
+    /**
+     * A tree of {@code entries} names: directories of 99 empty files, each directory holding up to 30
+     * subdirectories, filled breadth first (so the depth grows with the logarithm of the size).
+     */
     static Tree generated(int entries) {
         Inode root = new Inode(0040755);
         List<Inode> dirs = new ArrayList<>(List.of(root));
         int made = 1;
-        int d = 0;
         while (made < entries) {
-            Inode parent = dirs.get(d++ % dirs.size());
+            Inode parent = dirs.get((dirs.size() - 1) / 30);
             Inode dir = new Inode(0040755).mtime(new Timespec(1_700_000_000L, 0));
             parent.addChild(Name.of("d" + made), dir);
             dirs.add(dir);
