@@ -161,9 +161,16 @@ final class PathResolver {
         return result;
     }
 
-    /** Pushes the names of {@code path} onto {@code pending} so that its first name is on top. */
+    /**
+     * Pushes the names of {@code path} onto {@code pending} so that its first name is on top. A
+     * trailing slash (in a symlink target: "file/") becomes a final "." name, so that the name before
+     * it must be a directory, as the kernel requires.
+     */
     private static void pushNames(Deque<byte[]> pending, byte[] path) {
         int end = path.length;
+        if (end > 1 && path[end - 1] == PathBytes.SEP) {
+            pending.push(new byte[] {'.'});
+        }
         while (end > 0) {
             while (end > 0 && path[end - 1] == PathBytes.SEP) {
                 end--;
