@@ -22,6 +22,8 @@ import java.util.List;
 final class PathResolver {
     /** The kernel's limit on symlinks followed in one resolution ({@code MAXSYMLINKS}). */
     static final int MAX_SYMLINKS = 40;
+    /** The longest name the kernel looks up ({@code NAME_MAX}); a longer one is ENAMETOOLONG. */
+    static final int NAME_MAX = 255;
 
     private final CfsFileSystem fs;
 
@@ -93,6 +95,9 @@ final class PathResolver {
                     }
                 }
                 continue;
+            }
+            if (name.length > NAME_MAX) {
+                throw new FileSystemException(path.toString(), null, "File name too long");
             }
             long child;
             try {
