@@ -59,6 +59,13 @@ class RealPathTest {
         assertThrows(NoSuchFileException.class, () -> real("/dangling"));
         assertThrows(NoSuchFileException.class, () -> real("/missing"));
         assertThrows(FileSystemException.class, () -> real("/etc/passwd/x"));
+        // As the kernel: a name over 255 bytes is ENAMETOOLONG when reached, after the names before it.
+        String tooLong = "a".repeat(256);
+        FileSystemException longName = assertThrows(FileSystemException.class, () -> real("/etc/" + tooLong));
+        assertTrue(longName.getMessage().contains("File name too long"), longName.getMessage());
+        assertThrows(FileSystemException.class, () -> java.nio.file.Files.readAttributes(fs.getPath("/" + tooLong), "size"));
+        assertThrows(NoSuchFileException.class, () -> real("/missing/" + tooLong));
+        assertThrows(NoSuchFileException.class, () -> real("/etc/" + "a".repeat(255)));
     }
 
     @Test
