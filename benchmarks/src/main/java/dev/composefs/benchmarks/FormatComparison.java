@@ -11,7 +11,6 @@ import dev.composefs.format.store.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,32 +31,8 @@ public final class FormatComparison {
 
     /** Runs the comparison and prints (and optionally writes) a Markdown report. */
     public static void main(String[] args) throws Exception {
-        Path dump = null;
-        Path bin = null;
-        Path out = null;
-        int rounds = 5;
-        for (String a : args) {
-            if (a.startsWith("--dump=")) {
-                dump = Path.of(a.substring(7));
-            } else if (a.startsWith("--bin=")) {
-                bin = Path.of(a.substring(6));
-            } else if (a.startsWith("--rounds=")) {
-                rounds = Integer.parseInt(a.substring(9));
-            } else if (a.startsWith("--out=")) {
-                out = Path.of(a.substring(6));
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + a);
-            }
-        }
-        if (dump == null) {
-            throw new IllegalArgumentException("--dump=FILE is required");
-        }
-        String report = run(dump, bin, rounds);
-        System.out.print(report);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
-        }
+        HarnessArgs a = new HarnessArgs(args, java.util.Set.of("dump", "bin", "rounds"));
+        a.report(run(a.requiredPath("dump"), a.path("bin"), a.integer("rounds", 5)));
     }
 
     static String run(Path dump, Path bin, int rounds) throws Exception {
@@ -67,7 +42,7 @@ public final class FormatComparison {
             Path erofs = work.resolve("image.erofs");
             new ErofsWriter().write(tree, erofs);
             Tree descTree = DumpReader.strict().read(dump);
-            inlineToObjects(descTree, ObjectStore.open(work.resolve("objects")));
+            ObjectStore.open(work.resolve("objects")).storeInlineContent(descTree);
             Path desc = work.resolve("image.desc");
             DescriptorWriter.write(descTree, desc);
             Path descDump = work.resolve("desc.dump");
@@ -113,17 +88,6 @@ public final class FormatComparison {
         } finally {
             deleteTree(work);
         }
-    }
-
-    /** The descriptor format has no inline content: store it as objects, as mkcomposefs does. */
-    private static void inlineToObjects(Tree tree, ObjectStore store) throws IOException {
-        tree.walk((path, inode) -> {
-            byte[] c = inode.content();
-            if (c != null) {
-                var d = store.put(c);
-                inode.content(null).digest(d).payload(d.objectPath().getBytes(StandardCharsets.US_ASCII));
-            }
-        });
     }
 
     private static boolean readable(Path image) {

@@ -38,23 +38,9 @@ public final class VerityComparison {
 
     /** Runs the comparison and prints (and optionally writes) a Markdown table. */
     public static void main(String[] args) throws Exception {
-        long size = 1L << 30;
-        int rounds = 5;
-        Path file = null;
-        Path out = null;
-        for (String a : args) {
-            if (a.startsWith("--size=")) {
-                size = parseSize(a.substring(7));
-            } else if (a.startsWith("--rounds=")) {
-                rounds = Integer.parseInt(a.substring(9));
-            } else if (a.startsWith("--file=")) {
-                file = Path.of(a.substring(7));
-            } else if (a.startsWith("--out=")) {
-                out = Path.of(a.substring(6));
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + a);
-            }
-        }
+        HarnessArgs a = new HarnessArgs(args, java.util.Set.of("size", "rounds", "file"));
+        long size = parseSize(a.string("size", "1g"));
+        Path file = a.path("file");
         boolean temporary = file == null;
         if (temporary) {
             file = Files.createTempFile("verity-bench", ".bin");
@@ -63,12 +49,7 @@ public final class VerityComparison {
             if (temporary || !Files.exists(file) || Files.size(file) != size) {
                 fill(file, size);
             }
-            String table = run(file, rounds);
-            System.out.print(table);
-            if (out != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, table);
-            }
+            a.report(run(file, a.integer("rounds", 5)));
         } finally {
             if (temporary) {
                 Files.deleteIfExists(file);

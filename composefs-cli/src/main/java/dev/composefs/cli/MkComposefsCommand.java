@@ -3,7 +3,6 @@ package dev.composefs.cli;
 import dev.composefs.format.dump.DumpReader;
 import dev.composefs.format.erofs.ErofsWriterOptions;
 import dev.composefs.format.store.ObjectStore;
-import dev.composefs.format.tree.Inode;
 import dev.composefs.format.tree.Tree;
 import dev.composefs.format.tree.source.DirectoryScanner;
 import dev.composefs.format.tree.source.PayloadMode;
@@ -15,10 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -203,25 +198,19 @@ public final class MkComposefsCommand implements Callable<Integer> {
      * digest store, or are refused without one.
      */
     private void moveInlineContent(Tree tree, ObjectStore store) throws IOException {
-        List<String> refused = new ArrayList<>();
-        Map<Inode, Boolean> done = new IdentityHashMap<>();
+        if (store != null) {
+            store.storeInlineContent(tree);
+            return;
+        }
+        byte[][] first = new byte[1][];
         tree.walk((path, inode) -> {
-            byte[] content = inode.content();
-            if (content == null || done.put(inode, Boolean.TRUE) != null) {
-                return;
+            if (first[0] == null && inode.content() != null) {
+                first[0] = path;
             }
-            if (store == null) {
-                if (refused.isEmpty()) {
-                    refused.add(new String(path, StandardCharsets.UTF_8));
-                }
-                return;
-            }
-            FsVerityDigest d = store.put(content);
-            inode.content(null).digest(d).payload(d.objectPath().getBytes(StandardCharsets.US_ASCII));
         });
-        if (!refused.isEmpty()) {
-            throw new IOException(source + ": " + refused.get(0) + " has inline content, which the descriptor format"
-                    + " cannot hold; give --digest-store=DIR to store it as an object");
+        if (first[0] != null) {
+            throw new IOException(source + ": " + new String(first[0], StandardCharsets.UTF_8) + " has inline content,"
+                    + " which the descriptor format cannot hold; give --digest-store=DIR to store it as an object");
         }
     }
 }

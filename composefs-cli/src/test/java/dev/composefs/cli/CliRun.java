@@ -12,18 +12,26 @@ import java.nio.charset.StandardCharsets;
  */
 record CliRun(int status, String out, String err, byte[] stdout) {
     /** Runs {@code args} (the tool name first) through {@link Main#run}. */
-    static synchronized CliRun of(String... args) {
+    static CliRun of(String... args) {
+        return withInput(new byte[0], args);
+    }
+
+    /** Runs {@code args} with {@code stdin} as standard input. */
+    static synchronized CliRun withInput(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream saved = System.out;
+        java.io.InputStream savedIn = System.in;
         int status;
         try {
+            System.setIn(new java.io.ByteArrayInputStream(stdin));
             System.setOut(new PrintStream(bytes, true));
             status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         } finally {
             System.out.flush();
             System.setOut(saved);
+            System.setIn(savedIn);
         }
         return new CliRun(status, out.toString(), err.toString(), bytes.toByteArray());
     }

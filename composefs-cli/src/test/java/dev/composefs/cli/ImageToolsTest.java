@@ -167,4 +167,17 @@ class ImageToolsTest {
             assertEquals(List.of(bad), s.toList());
         }
     }
+
+    /** As the reference reader does, composefs-info dump lists an inode's inline xattrs before its shared ones. */
+    @Test
+    void erofsDumpListsInlineXattrsBeforeSharedOnes() throws Exception {
+        String dump = "/ 4096 40755 2 0 0 0 0.0 - - -\n"
+                + "/a 0 100644 1 0 0 0 0.0 - - - user.b=1 user.z=2\n"
+                + "/c 0 100644 1 0 0 0 0.0 - - - user.b=1\n";
+        Path img = dir.resolve("order.img");
+        CliRun mk = CliRun.withInput(dump.getBytes(StandardCharsets.UTF_8), "mkcomposefs", "--from-file", "-", img.toString());
+        assertEquals(0, mk.status(), mk.err());
+        assertEquals(dump.replace("user.b=1 user.z=2", "user.z=2 user.b=1"),
+                ok("composefs-info", "dump", img.toString()).stdoutText());
+    }
 }

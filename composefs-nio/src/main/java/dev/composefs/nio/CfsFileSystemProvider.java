@@ -125,7 +125,7 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
         }
         ImageData data = ImageData.map(imageFile);
         long size = data.size();
-        Image image = Image.open(data);
+        Image image = Image.open(data, options.view());
         return new CfsFileSystem(this, imageFile, key, image, size, options);
     }
 

@@ -1,5 +1,6 @@
 package dev.composefs.nio;
 
+import dev.composefs.format.image.ImageView;
 import dev.composefs.verity.FsVerityDigest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Map;
  *     <td>the image's expected fs-verity digest, checked at open; implies {@code verity=require}</td></tr>
  * <tr><td>{@value #VERITY}</td><td>{@code none}, {@code if-present}, {@code require}, or a {@link VerityMode}</td>
  *     <td>{@code if-present}</td><td>when backing files are checked against their expected digests</td></tr>
- * <tr><td>{@value #VIEW}</td><td>{@code mounted} or {@code raw}</td><td>{@code mounted}</td>
+ * <tr><td>{@value #VIEW}</td><td>{@code mounted}, {@code raw}, or an {@link ImageView}</td><td>{@code mounted}</td>
  *     <td>for EROFS images: what a composefs mount shows, or the EROFS tree as stored</td></tr>
  * </table>
  * Other keys are ignored, as other providers' keys may share the map.
@@ -36,17 +37,12 @@ public final class CfsOptions {
     /** Key of the view of an EROFS image. */
     public static final String VIEW = "view";
 
-    /** The two views of an EROFS image. */
-    enum View {
-        MOUNTED, RAW
-    }
-
     private final List<Path> basedirs;
     private final FsVerityDigest digest;
     private final VerityMode verity;
-    private final View view;
+    private final ImageView view;
 
-    private CfsOptions(List<Path> basedirs, FsVerityDigest digest, VerityMode verity, View view) {
+    private CfsOptions(List<Path> basedirs, FsVerityDigest digest, VerityMode verity, ImageView view) {
         this.basedirs = basedirs;
         this.digest = digest;
         this.verity = verity;
@@ -80,12 +76,14 @@ public final class CfsOptions {
             verity = VerityMode.REQUIRE;
         }
         Object w = env.get(VIEW);
-        View view;
+        ImageView view;
         if (w == null) {
-            view = View.MOUNTED;
+            view = ImageView.MOUNTED;
+        } else if (w instanceof ImageView given) {
+            view = given;
         } else {
             try {
-                view = View.valueOf(w.toString().toUpperCase(Locale.ROOT));
+                view = ImageView.valueOf(w.toString().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("invalid " + VIEW + " option '" + w + "': expected mounted or raw", e);
             }
@@ -128,7 +126,7 @@ public final class CfsOptions {
         return verity;
     }
 
-    View view() {
+    ImageView view() {
         return view;
     }
 }

@@ -60,14 +60,52 @@ final class ParallelHashing {
         for (long first = 0; first < blocks; first += WINDOW_BLOCKS) {
             int n = (int) Math.min(WINDOW_BLOCKS, blocks - first);
             Window w = new Window(ch, name, params, size, first, n, chunkBlocks, hashes);
-            run(w, pool, (n + chunkBlocks - 1) / chunkBlocks);
+            run(w, pool);
             levels.addLeafHashes(hashes, 0, n);
         }
         return size;
     }
 
-    /** One window's work: chunks of consecutive blocks, claimed by workers in any order. */
-    private static final class Window {
+    /**
+     * Work split into chunks that workers claim in any order; each worker keeps its own state (its
+     * hasher and buffers). The first failure stops every worker.
+     */
+    private abstract static class Job<S> {
+        final AtomicInteger nextChunk = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final int chunks;
+
+        Job(int chunks) {
+            this.chunks = chunks;
+        }
+
+        abstract S newWorker();
+
+        abstract void process(int chunk, S worker) throws IOException;
+
+        /** Claims and processes chunks until none is left or a worker failed. */
+        final void work() {
+            try {
+                S worker = newWorker();
+                while (failure.get() == null) {
+                    int chunk = nextChunk.getAndIncrement();
+                    if (chunk >= chunks) {
+                        return;
+                    }
+                    process(chunk, worker);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+    }
+
+    /** One worker's tools: its hasher, a read buffer and a block of zeros for padding. */
+    private record Worker(BlockHasher hasher, byte[] buf, byte[] zeros) {
+    }
+
+    /** One window of a file: chunks of consecutive blocks, read with positional reads and hashed. */
+    private static final class Window extends Job<Worker> {
         final FileChannel ch;
         final String name;
         final FsVerityParameters params;
@@ -76,11 +114,10 @@ final class ParallelHashing {
         final int blockCount;
         final int chunkBlocks;
         final byte[] hashes;
-        final AtomicInteger nextChunk = new AtomicInteger();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Window(FileChannel ch, String name, FsVerityParameters params, long size, long firstBlock, int blockCount,
                int chunkBlocks, byte[] hashes) {
+            super((blockCount + chunkBlocks - 1) / chunkBlocks);
             this.ch = ch;
             this.name = name;
             this.params = params;
@@ -91,39 +128,20 @@ final class ParallelHashing {
             this.hashes = hashes;
         }
 
-        /** Claims and hashes chunks until none is left or a worker failed. */
-        void work() {
+        @Override
+        Worker newWorker() {
+            return new Worker(new BlockHasher(params), new byte[chunkBlocks * params.blockSize()], new byte[params.blockSize()]);
+        }
+
+        @Override
+        void process(int chunk, Worker w) throws IOException {
             int bs = params.blockSize();
-            int dl = params.algorithm().digestLength();
-            BlockHasher hasher = new BlockHasher(params);
-            byte[] buf = new byte[chunkBlocks * bs];
-            byte[] zeros = new byte[bs];
-            try {
-                while (failure.get() == null) {
-                    int chunk = nextChunk.getAndIncrement();
-                    int b0 = chunk * chunkBlocks;
-                    if (b0 >= blockCount) {
-                        return;
-                    }
-                    int nb = Math.min(chunkBlocks, blockCount - b0);
-                    long pos = (firstBlock + b0) * bs;
-                    int len = (int) Math.min((long) nb * bs, size - pos);
-                    readFully(pos, buf, len);
-                    for (int i = 0; i < nb; i++) {
-                        int off = i * bs;
-                        int out = (b0 + i) * dl;
-                        if (off + bs <= len) {
-                            hasher.hashBlock(buf, off, hashes, out);
-                        } else {
-                            hasher.hashPartialBlock(buf, off, len - off, zeros, hashes, out);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                failure.compareAndSet(null, e);
-            } catch (RuntimeException | Error e) {
-                failure.compareAndSet(null, e);
-            }
+            int b0 = chunk * chunkBlocks;
+            int nb = Math.min(chunkBlocks, blockCount - b0);
+            long pos = (firstBlock + b0) * bs;
+            int len = (int) Math.min((long) nb * bs, size - pos);
+            readFully(pos, w.buf(), len);
+            hashRange(w, w.buf(), 0, len, nb, hashes, b0 * params.algorithm().digestLength(), bs);
         }
 
         private void readFully(long pos, byte[] buf, int len) throws IOException {
@@ -137,8 +155,66 @@ final class ParallelHashing {
         }
     }
 
-    private static void run(Window w, Pool pool, int chunks) throws IOException {
-        int helpers = Math.min(pool.parallelism(), chunks) - 1;
+    /**
+     * Hashes {@code nb} blocks of {@code data[off, off + len)} (the last one zero-padded if short) into
+     * {@code out} from {@code outOff}.
+     */
+    private static void hashRange(Worker w, byte[] data, int off, int len, int nb, byte[] out, int outOff, int bs) {
+        int dl = w.hasher().digestLength();
+        for (int i = 0; i < nb; i++) {
+            int o = i * bs;
+            if (o + bs <= len) {
+                w.hasher().hashBlock(data, off + o, out, outOff + i * dl);
+            } else {
+                w.hasher().hashPartialBlock(data, off + o, len - o, w.zeros(), out, outOff + i * dl);
+            }
+        }
+    }
+
+    /** In-memory blocks, hashed in chunks. */
+    private static final class Blocks extends Job<Worker> {
+        static final int CHUNK_BLOCKS = 16;
+        final FsVerityParameters params;
+        final byte[] data;
+        final int length;
+        final int blockCount;
+        final byte[] out;
+
+        Blocks(FsVerityParameters params, byte[] data, int length, byte[] out) {
+            super((int) ((MerkleTree.blockCount(length, params.blockSize()) + CHUNK_BLOCKS - 1) / CHUNK_BLOCKS));
+            this.params = params;
+            this.data = data;
+            this.length = length;
+            this.blockCount = (int) MerkleTree.blockCount(length, params.blockSize());
+            this.out = out;
+        }
+
+        @Override
+        Worker newWorker() {
+            return new Worker(new BlockHasher(params), null, new byte[params.blockSize()]);
+        }
+
+        @Override
+        void process(int chunk, Worker w) {
+            int bs = params.blockSize();
+            int b0 = chunk * CHUNK_BLOCKS;
+            int nb = Math.min(CHUNK_BLOCKS, blockCount - b0);
+            int off = b0 * bs;
+            hashRange(w, data, off, Math.min(nb * bs, length - off), nb, out, b0 * params.algorithm().digestLength(), bs);
+        }
+    }
+
+    /**
+     * Hashes the blocks of {@code data[0, length)} into {@code out}, one digest per block, on the
+     * calling thread and the pool: how a verified read checks a large batch at once.
+     */
+    static void hashBlocks(FsVerityParameters params, byte[] data, int length, byte[] out, Pool pool) throws IOException {
+        Blocks job = new Blocks(params, data, length, out);
+        run(job, pool);
+    }
+
+    private static void run(Job<?> w, Pool pool) throws IOException {
+        int helpers = Math.min(pool.parallelism(), w.chunks) - 1;
         AtomicBoolean[] claimed = new AtomicBoolean[helpers];
         @SuppressWarnings("unchecked")
         CompletableFuture<Void>[] done = new CompletableFuture[helpers];

@@ -23,8 +23,9 @@ import java.util.Objects;
  * {@link FileChannel}) and the resulting digest must equal the expected one, else the open fails
  * with a {@link VerityException}. The data-block hashes are then kept (1/128 of the file for SHA-256
  * and 4 KiB blocks). Every read hashes each block it returns and compares it with the kept hash
- * before a byte of it is copied out. Reading a file once therefore costs about two hash passes when
- * it is first opened and about one when its tree is cached.
+ * before a byte of it is copied out; large sequential reads hash their blocks on the shared pool as
+ * well as the calling thread. Reading a file once therefore costs about two hash passes when it is
+ * first opened and about one when its tree is cached.
  *
  * <p><b>Semantics.</b> {@link #size()} is the verified size, whatever the file's current length;
  * reads past it return -1. A read whose first block fails verification throws a
@@ -35,6 +36,8 @@ import java.util.Objects;
 public final class VerifiedChannel implements SeekableByteChannel {
     private static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final int READ_AHEAD_BLOCKS = 16;
+    /** Batches of at least this many blocks are hashed in parallel. */
+    private static final int PARALLEL_BLOCKS = 32;
 
     private final SeekableByteChannel ch;
     private final String name;
@@ -45,7 +48,8 @@ public final class VerifiedChannel implements SeekableByteChannel {
     private final BlockHasher hasher;
     private final byte[] batch;
     private final byte[] zeros;
-    private final byte[] hash;
+    private final byte[] hashes;
+    private final int dl;
     private long batchFirst = -1;
     private int batchBlocks;
     private long position;
@@ -61,7 +65,8 @@ public final class VerifiedChannel implements SeekableByteChannel {
         this.hasher = new BlockHasher(tree.parameters());
         this.batch = new byte[Math.max(bs, MAX_BATCH_BYTES / bs * bs)];
         this.zeros = new byte[bs];
-        this.hash = new byte[tree.parameters().algorithm().digestLength()];
+        this.dl = tree.parameters().algorithm().digestLength();
+        this.hashes = new byte[batch.length / bs * dl];
     }
 
     /** Opens {@code file}, which must have {@code expected} as its digest (4096-byte blocks, no salt). */
@@ -186,7 +191,8 @@ public final class VerifiedChannel implements SeekableByteChannel {
 
     /**
      * Reads up to {@code count} blocks from {@code first} into the batch buffer and verifies them in
-     * order; the batch then holds the verified prefix. Throws if the first block fails.
+     * order; the batch then holds the verified prefix. Throws if the first block fails. A large batch
+     * is hashed on the shared pool as well as the calling thread.
      */
     private void load(long first, int count) throws IOException {
         long blocks = tree.blockCount();
@@ -196,35 +202,41 @@ public final class VerifiedChannel implements SeekableByteChannel {
         batchFirst = -1;
         batchBlocks = 0;
         int got = readUpTo(start, want);
+        int complete = 0;
+        while (complete < n && got - complete * bs >= Math.min(bs, want - complete * bs)) {
+            complete++;
+        }
+        int hashedBytes = Math.min(complete * bs, want);
+        if (complete >= PARALLEL_BLOCKS) {
+            ParallelHashing.hashBlocks(tree.parameters(), batch, hashedBytes, hashes, FsVerityHasher.sharedPool());
+        } else {
+            for (int i = 0; i < complete; i++) {
+                int off = i * bs;
+                int blockLen = Math.min(bs, want - off);
+                if (blockLen == bs) {
+                    hasher.hashBlock(batch, off, hashes, i * dl);
+                } else {
+                    hasher.hashPartialBlock(batch, off, blockLen, zeros, hashes, i * dl);
+                }
+            }
+        }
         int good = 0;
-        VerityException failure = null;
-        for (int i = 0; i < n; i++) {
-            int off = i * bs;
-            int blockLen = Math.min(bs, want - off);
-            if (got - off < blockLen) {
-                failure = new VerityException(name + ": block " + (first + i) + " is missing: the file ends at byte "
-                        + (start + Math.max(got, off)) + " but " + digest + " says it has " + size + " bytes");
-                break;
-            }
-            if (blockLen == bs) {
-                hasher.hashBlock(batch, off, hash, 0);
-            } else {
-                hasher.hashPartialBlock(batch, off, blockLen, zeros, hash, 0);
-            }
-            if (!tree.leafHashEquals(first + i, hash, 0)) {
-                failure = new VerityException(name + ": block " + (first + i) + " (bytes " + (start + off) + "-"
-                        + (start + off + blockLen - 1) + ") hashes to " + java.util.HexFormat.of().formatHex(hash)
-                        + ", expected " + tree.leafHashHex(first + i) + " for file digest " + digest);
-                break;
-            }
+        while (good < complete && tree.leafHashEquals(first + good, hashes, good * dl)) {
             good++;
         }
         if (good > 0) {
             batchFirst = first;
             batchBlocks = good;
-        } else {
-            throw failure;
+            return;
         }
+        if (complete == 0) {
+            throw new VerityException(name + ": block " + first + " is missing: the file ends at byte "
+                    + (start + got) + " but " + digest + " says it has " + size + " bytes");
+        }
+        int blockLen = Math.min(bs, want);
+        throw new VerityException(name + ": block " + first + " (bytes " + start + "-" + (start + blockLen - 1)
+                + ") hashes to " + java.util.HexFormat.of().formatHex(hashes, 0, dl) + ", expected "
+                + tree.leafHashHex(first) + " for file digest " + digest);
     }
 
     /** Reads {@code want} bytes at {@code pos} into the batch buffer, fewer only at end of file. */

@@ -102,6 +102,11 @@ public final class DescriptorReader implements Image {
         return data.u32(inodeOffset(ino) + ST_MODE);
     }
 
+    @Override
+    public FileType fileType(long ino) throws IOException {
+        return type(ino);
+    }
+
     private FileType type(long ino) throws IOException {
         return FileType.ofMode((int) rawMode(checkIno(ino)));
     }

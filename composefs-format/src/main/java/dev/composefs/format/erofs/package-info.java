@@ -1,8 +1,10 @@
 /**
  * The EROFS image format of composefs 1.x (format versions 0 and 1): on-disk constants and structs
  * named after the kernel's {@code erofs_fs.h} ({@link dev.composefs.format.erofs.ErofsLayout},
- * {@link dev.composefs.format.erofs.Superblock}, {@link dev.composefs.format.erofs.InodeRecord}, ...)
- * and the writer {@link dev.composefs.format.erofs.ErofsWriter}, whose output is byte-identical to the
- * reference {@code mkcomposefs}.
+ * {@link dev.composefs.format.erofs.Superblock}, {@link dev.composefs.format.erofs.InodeRecord}, ...),
+ * the writer {@link dev.composefs.format.erofs.ErofsWriter}, whose output is byte-identical to the
+ * reference {@code mkcomposefs}, and the reader {@link dev.composefs.format.erofs.ErofsReader}, an
+ * {@link dev.composefs.format.image.Image} that validates the whole image on open and presents it in
+ * the mounted or the raw {@link dev.composefs.format.image.ImageView}.
  */
 package dev.composefs.format.erofs;

@@ -55,7 +55,9 @@ public sealed interface Content permits Content.Empty, Content.Inline, Content.B
     /**
      * Content in a backing file.
      *
-     * @param path           the backing path, relative to a base directory, as bytes; copied in and out
+     * @param path           the backing path, relative to a base directory, as bytes; copied in and out.
+     *                       Empty when the image names no backing file (an EROFS image written from a
+     *                       dump line without one); such content cannot be read
      * @param expectedDigest the fs-verity digest the backing file must have, or {@code null} if the
      *                       image gives none
      */

@@ -1,11 +1,13 @@
 package dev.composefs.format.image;
 
+import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import dev.composefs.format.tree.Xattr;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A composefs image opened for reading, whatever its format: the one read interface of the library.
@@ -21,30 +23,50 @@ import java.util.List;
 public interface Image extends Closeable {
 
     /**
-     * Opens the image file {@code file}, recognising its format by its magic number.
+     * Opens the image file {@code file} in the {@link ImageView#MOUNTED mounted view}, recognising its
+     * format by its magic number.
      *
      * @throws UnsupportedImageException if the file is not an image this library can read
      * @throws CorruptImageException     if it is, but it is damaged
      */
     static Image open(Path file) throws IOException {
-        return open(ImageData.map(file));
+        return open(ImageData.map(file), ImageView.MOUNTED);
     }
 
     /**
-     * Opens an image over {@code data}, recognising its format by its magic number. The image owns
-     * {@code data} from then on; on failure {@code data} is closed.
+     * Opens the image file {@code file} in {@code view}, recognising its format by its magic number.
+     *
+     * @throws UnsupportedImageException if the file is not an image this library can read
+     * @throws CorruptImageException     if it is, but it is damaged
+     */
+    static Image open(Path file, ImageView view) throws IOException {
+        return open(ImageData.map(file), view);
+    }
+
+    /**
+     * Opens an image over {@code data} in the {@link ImageView#MOUNTED mounted view}, like
+     * {@link #open(ImageData, ImageView)}.
+     */
+    static Image open(ImageData data) throws IOException {
+        return open(data, ImageView.MOUNTED);
+    }
+
+    /**
+     * Opens an image over {@code data} in {@code view}, recognising its format by its magic number. The
+     * image owns {@code data} from then on; on failure {@code data} is closed.
      *
      * @throws UnsupportedImageException if the data is not an image this library can read
      * @throws CorruptImageException     if it is, but it is damaged
      */
-    static Image open(ImageData data) throws IOException {
+    static Image open(ImageData data, ImageView view) throws IOException {
+        Objects.requireNonNull(view, "view");
         try {
             ImageFormat format = ImageFormat.detect(data);
             if (format == null) {
                 throw new UnsupportedImageException(data.file()
                         + ": not a composefs image (neither the descriptor nor the EROFS magic number)");
             }
-            return format.open(data);
+            return format.open(data, view);
         } catch (IOException | RuntimeException e) {
             data.close();
             throw e;
@@ -65,6 +87,14 @@ public interface Image extends Closeable {
 
     /** The status of inode {@code ino}. */
     Stat stat(long ino) throws IOException;
+
+    /**
+     * The file type of inode {@code ino}: what path resolution asks of every name it passes, so
+     * readers answer it without decoding the whole {@link Stat}.
+     */
+    default FileType fileType(long ino) throws IOException {
+        return stat(ino).type();
+    }
 
     /**
      * Looks up {@code name[offset, offset + length)} in directory {@code dirIno} by binary search.

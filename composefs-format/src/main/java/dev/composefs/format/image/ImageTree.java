@@ -117,7 +117,8 @@ public final class ImageTree {
             case REGULAR:
                 Content c = image.content(ino);
                 if (c instanceof Content.Backing b) {
-                    inode.payload(b.path()).digest(b.expectedDigest());
+                    // An empty path: the image names no backing file (mkcomposefs of a dump line without one).
+                    inode.payload(b.path().length == 0 ? null : b.path()).digest(b.expectedDigest());
                 } else if (c instanceof Content.Inline i) {
                     inode.content(i.bytes());
                 }

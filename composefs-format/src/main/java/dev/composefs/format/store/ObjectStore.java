@@ -1,6 +1,10 @@
 package dev.composefs.format.store;
 
 import dev.composefs.format.internal.ParallelIo;
+import dev.composefs.format.tree.Inode;
+import dev.composefs.format.tree.Tree;
+import java.util.IdentityHashMap;
+import java.nio.charset.StandardCharsets;
 import dev.composefs.verity.FsVerityDigest;
 import dev.composefs.verity.FsVerityHasher;
 import dev.composefs.verity.FsVerityParameters;
@@ -143,6 +147,25 @@ public final class ObjectStore {
             }
         }
         return digest;
+    }
+
+    /**
+     * Moves the inline content of every regular file of {@code tree} into the store: the file then
+     * refers to its object by digest path and digest. For formats without inline content (the
+     * descriptor format). Hard links are moved once.
+     *
+     * @return the number of inodes changed
+     */
+    public int storeInlineContent(Tree tree) throws IOException {
+        Map<Inode, Boolean> done = new IdentityHashMap<>();
+        tree.walk((path, inode) -> {
+            byte[] content = inode.content();
+            if (content != null && done.put(inode, Boolean.TRUE) == null) {
+                FsVerityDigest d = put(content);
+                inode.content(null).digest(d).payload(d.objectPath().getBytes(StandardCharsets.US_ASCII));
+            }
+        });
+        return done.size();
     }
 
     /**

@@ -1,0 +1,187 @@
+package dev.composefs.format.erofs;
+
+import dev.composefs.format.image.ImageData;
+import dev.composefs.format.tree.FileType;
+import java.io.IOException;
+
+/**
+ * The entries of one EROFS directory: its data split into blocks of 4096 bytes (the last possibly the
+ * inline tail), each holding n {@link Dirent}s followed by their names. The first dirent's
+ * {@code nameoff} is 12·n; a name runs to the next dirent's {@code nameoff}, the last one to the end of
+ * the block or its first NUL. Entries are sorted by name across all blocks, {@code .} and {@code ..}
+ * among them, which makes lookup a binary search over blocks and then within one.
+ *
+ * <p>{@link #checkBlock} validates a block's layout; the accessors assume it passed, but every read
+ * still goes through {@link ImageData}'s bounds checks.
+ */
+final class ErofsDirectory {
+    /** {@code EROFS_NAME_LEN}: the longest name. */
+    static final int NAME_MAX = 255;
+
+    private final ImageData data;
+    private final ErofsInode inode;
+    private final InodeData layout;
+
+    ErofsDirectory(ImageData data, ErofsInode inode) {
+        this.data = data;
+        this.inode = inode;
+        this.layout = new InodeData(data, inode);
+    }
+
+    /** The directory inode. */
+    ErofsInode inode() {
+        return inode;
+    }
+
+    /** The number of blocks. */
+    int blockCount() {
+        return layout.directoryBlocks();
+    }
+
+    /** Byte offset of block {@code block}. */
+    long blockOffset(int block) {
+        return layout.blockOffset(block);
+    }
+
+    /** The number of dirents in block {@code block}. */
+    int entryCount(int block) throws IOException {
+        return data.u16(blockOffset(block) + Dirent.OFF_NAMEOFF) / Dirent.SIZE;
+    }
+
+    private long direntOffset(int block, int entry) {
+        return blockOffset(block) + (long) entry * Dirent.SIZE;
+    }
+
+    /** The nid entry {@code entry} of block {@code block} names. */
+    long nid(int block, int entry) throws IOException {
+        return data.u64(direntOffset(block, entry) + Dirent.OFF_NID);
+    }
+
+    /** The {@code EROFS_FT_*} file type of the entry. */
+    int fileType(int block, int entry) throws IOException {
+        return data.u8(direntOffset(block, entry) + Dirent.OFF_FILE_TYPE);
+    }
+
+    /** The file type an {@code EROFS_FT_*} code stands for, or {@code null} for an unknown code. */
+    static FileType fileType(int erofsFileType) {
+        for (FileType t : FileType.values()) {
+            if (Dirent.fileTypeOfMode(t.modeBits()) == erofsFileType) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Byte offset of the entry's name in the file. */
+    long nameOffset(int block, int entry) throws IOException {
+        return blockOffset(block) + data.u16(direntOffset(block, entry) + Dirent.OFF_NAMEOFF);
+    }
+
+    /** The length of the entry's name, or a negative number if the dirents are out of order. */
+    int nameLength(int block, int entry) throws IOException {
+        int start = data.u16(direntOffset(block, entry) + Dirent.OFF_NAMEOFF);
+        int blockLength = layout.blockLength(block);
+        if (entry + 1 < entryCount(block)) {
+            return data.u16(direntOffset(block, entry + 1) + Dirent.OFF_NAMEOFF) - start;
+        }
+        int max = Math.min(blockLength - start, NAME_MAX + 1);
+        if (max <= 0) {
+            return max;
+        }
+        long nul = data.indexOf(blockOffset(block) + start, max, (byte) 0);
+        return nul < 0 ? max : (int) (nul - blockOffset(block) - start);
+    }
+
+    /** Whether the entry is {@code .} or {@code ..}. */
+    boolean isDotOrDotDot(int block, int entry) throws IOException {
+        int length = nameLength(block, entry);
+        long at = nameOffset(block, entry);
+        return (length == 1 || length == 2) && data.u8(at) == '.' && (length == 1 || data.u8(at + 1) == '.');
+    }
+
+    /**
+     * Checks block {@code block}: a dirent table of whole entries within the block, names in
+     * increasing offsets, each 1..255 bytes, without NUL or {@code /}, and sorted within the block.
+     */
+    void checkBlock(int block) throws IOException {
+        long nid = inode.nid();
+        long start = blockOffset(block);
+        int length = layout.blockLength(block);
+        data.check(start, length, nid, "directory block " + block);
+        if (length < Dirent.SIZE) {
+            throw data.corrupt(start, nid, "directory block " + block + " of " + length + " bytes holds no dirent");
+        }
+        int first = data.u16(start + Dirent.OFF_NAMEOFF);
+        if (first < Dirent.SIZE || first % Dirent.SIZE != 0 || first >= length) {
+            throw data.corrupt(start + Dirent.OFF_NAMEOFF, nid, "directory block " + block + " starts with nameoff "
+                    + first + ", not a multiple of 12 within its " + length + " bytes");
+        }
+        int count = first / Dirent.SIZE;
+        for (int i = 0; i < count; i++) {
+            long at = direntOffset(block, i);
+            int nameoff = data.u16(at + Dirent.OFF_NAMEOFF);
+            int nameLength = nameLength(block, i);
+            if (nameoff < first || nameoff > length || nameLength < 1 || nameLength > NAME_MAX) {
+                throw data.corrupt(at + Dirent.OFF_NAMEOFF, nid, "dirent " + i + " of block " + block + " has nameoff "
+                        + nameoff + " and a name of " + nameLength + " bytes (names must be 1.." + NAME_MAX
+                        + " bytes in increasing order within the block)");
+            }
+            long name = start + nameoff;
+            long bad = Math.max(data.indexOf(name, nameLength, (byte) '/'), data.indexOf(name, nameLength, (byte) 0));
+            if (bad >= 0) {
+                throw data.corrupt(bad, nid, "dirent " + i + " of block " + block + " has '/' or NUL in its name");
+            }
+        }
+    }
+
+    /** Copies the entry's name into {@code dst} at {@code offset}. */
+    void copyName(int block, int entry, byte[] dst, int offset) throws IOException {
+        data.copy(nameOffset(block, entry), dst, offset, nameLength(block, entry));
+    }
+
+    /** Compares the name of an entry with {@code key[offset, offset + length)}. */
+    int compare(int block, int entry, byte[] key, int offset, int length) throws IOException {
+        return data.compare(nameOffset(block, entry), nameLength(block, entry), key, offset, length);
+    }
+
+    /** Compares the names of two entries. */
+    int compare(int block, int entry, int otherBlock, int otherEntry) throws IOException {
+        return data.compare(nameOffset(block, entry), nameLength(block, entry),
+                nameOffset(otherBlock, otherEntry), nameLength(otherBlock, otherEntry));
+    }
+
+    /**
+     * The nid of the entry named {@code key[offset, offset + length)}, or -1: a binary search for the
+     * last block whose first name is not after the key, then within that block.
+     */
+    long lookup(byte[] key, int offset, int length) throws IOException {
+        int lo = 0;
+        int hi = blockCount() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (compare(mid, 0, key, offset, length) <= 0) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (hi < 0) {
+            return -1;
+        }
+        int block = lo;
+        int low = 0;
+        int high = entryCount(block);
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int c = compare(block, mid, key, offset, length);
+            if (c < 0) {
+                low = mid + 1;
+            } else if (c > 0) {
+                high = mid;
+            } else {
+                return nid(block, mid);
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.composefs.format.erofs;
+
+import dev.composefs.format.image.DirectoryCursor;
+import dev.composefs.format.tree.FileType;
+import java.io.IOException;
+
+/**
+ * A cursor over one validated EROFS directory, block by block, skipping {@code .} and {@code ..} and,
+ * in the mounted view, the entries the view hides ({@link ErofsIndex#hidden}).
+ */
+final class ErofsDirectoryCursor implements DirectoryCursor {
+    private final ErofsDirectory directory;
+    private final ErofsIndex index;
+    private int block;
+    private int entry = -1;
+    private int count;
+    private boolean positioned;
+    private boolean done;
+    private long nid;
+    private int nameLength;
+    private FileType fileType;
+
+    ErofsDirectoryCursor(ErofsDirectory directory, ErofsIndex index) throws IOException {
+        this.directory = directory;
+        this.index = index;
+        this.count = directory.blockCount() > 0 ? directory.entryCount(0) : 0;
+        this.done = directory.blockCount() == 0;
+    }
+
+    @Override
+    public boolean next() throws IOException {
+        positioned = false;
+        while (!done) {
+            entry++;
+            if (entry >= count) {
+                block++;
+                if (block >= directory.blockCount()) {
+                    done = true;
+                    break;
+                }
+                entry = 0;
+                count = directory.entryCount(block);
+                if (count == 0) {
+                    continue;
+                }
+            }
+            if (directory.isDotOrDotDot(block, entry)) {
+                continue;
+            }
+            long target = directory.nid(block, entry);
+            if (index.hidden(target)) {
+                continue;
+            }
+            nid = target;
+            nameLength = directory.nameLength(block, entry);
+            fileType = index.whiteout(target) ? FileType.CHAR_DEVICE : ErofsDirectory.fileType(directory.fileType(block, entry));
+            positioned = true;
+            return true;
+        }
+        return false;
+    }
+
+    private void checkPositioned() {
+        if (!positioned) {
+            throw new IllegalStateException("the cursor is not on an entry");
+        }
+    }
+
+    @Override
+    public int nameLength() {
+        checkPositioned();
+        return nameLength;
+    }
+
+    @Override
+    public void copyName(byte[] dst, int offset) throws IOException {
+        checkPositioned();
+        directory.copyName(block, entry, dst, offset);
+    }
+
+    @Override
+    public long inode() {
+        checkPositioned();
+        return nid;
+    }
+
+    @Override
+    public FileType fileType() {
+        checkPositioned();
+        return fileType;
+    }
+}
