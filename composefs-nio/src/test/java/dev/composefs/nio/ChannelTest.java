@@ -221,6 +221,34 @@ class ChannelTest {
     }
 
     @Test
+    void filesConveniencesAcrossProviders() throws IOException {
+        Path passwd = fs.getPath("/etc/passwd");
+        Path onDisk = Files.write(dir.resolve("passwd"), SampleImage.PASSWD);
+        assertEquals(-1, Files.mismatch(passwd, onDisk));
+        assertEquals(-1, Files.mismatch(onDisk, passwd));
+        assertEquals(0, Files.mismatch(fs.getPath("/etc/os-release"), onDisk));
+        assertEquals(new String(SampleImage.PASSWD, java.nio.charset.StandardCharsets.UTF_8), Files.readString(passwd));
+        try (var lines = Files.lines(passwd)) {
+            assertEquals(List.of("root:x:0:0:root:/root:/bin/sh"), lines.toList());
+        }
+        try (var r = Files.newBufferedReader(fs.getPath("/etc/os-release"))) {
+            assertEquals("NAME=composefs-java", r.readLine());
+        }
+        // Moving a disk file into the image fails before the source is touched.
+        assertThrows(ReadOnlyFileSystemException.class, () -> Files.move(onDisk, fs.getPath("/etc/moved")));
+        assertArrayEquals(SampleImage.PASSWD, Files.readAllBytes(onDisk));
+        Path copied = Files.copy(fs.getPath("/usr/bin/sh"), dir.resolve("sh"));
+        assertArrayEquals(SampleImage.SH, Files.readAllBytes(copied));
+        try (InputStream in = Files.newInputStream(fs.getPath("/usr/bin/sh"))) {
+            assertEquals(100, in.skip(100));
+            assertEquals(SampleImage.SH.length - 100, in.available());
+            assertEquals(SampleImage.SH[100], (byte) in.read());
+            assertEquals(SampleImage.SH.length - 101, in.transferTo(java.io.OutputStream.nullOutputStream()));
+            assertEquals(-1, in.read());
+        }
+    }
+
+    @Test
     void writesAreRefused() throws IOException {
         Path p = fs.getPath("/etc/os-release");
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
