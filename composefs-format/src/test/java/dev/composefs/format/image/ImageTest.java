@@ -42,8 +42,9 @@ class ImageTest {
         }
     }
 
+    /** The composefs EROFS magic is recognised; a header of an unknown version is refused, naming EROFS. */
     @Test
-    void erofsIsRecognisedAndRefusedClearly() throws IOException {
+    void erofsMagicIsRecognisedAndAnUnknownHeaderVersionRefused() throws IOException {
         byte[] header = new byte[2048];
         header[0] = (byte) 0x9a;
         header[1] = 0x62;
