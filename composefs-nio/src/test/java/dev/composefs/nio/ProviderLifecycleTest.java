@@ -134,6 +134,28 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void anImageInsideAnImage() throws IOException {
+        // The outer image holds the sample image as a verified file; the inner one opens from a cfs: path.
+        dev.composefs.format.tree.Inode root = new dev.composefs.format.tree.Inode(0040755);
+        root.addChild(dev.composefs.format.tree.Name.of("inner.cfs"),
+                SampleImage.backed(sample.objects, Files.readAllBytes(sample.image), true));
+        Path outerImage = dir.resolve("outer.cfs");
+        dev.composefs.format.descriptor.DescriptorWriter.write(new dev.composefs.format.tree.Tree(root), outerImage);
+        try (FileSystem outer = FileSystems.newFileSystem(outerImage, Map.of("basedir", sample.objects));
+             FileSystem inner = FileSystems.newFileSystem(outer.getPath("/inner.cfs"), Map.of("basedir", sample.objects))) {
+            assertEquals("cfs", inner.provider().getScheme());
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(inner.getPath("/etc/os-release")));
+            assertEquals(fsCount(sample.image), fsCount(outer.getPath("/inner.cfs")));
+        }
+    }
+
+    private static long fsCount(Path image) throws IOException {
+        try (FileSystem fs = FileSystems.newFileSystem(image, Map.of()); var s = Files.walk(fs.getPath("/"))) {
+            return s.count();
+        }
+    }
+
+    @Test
     void aDamagedImageIsAnIoErrorNotUnsupported() throws IOException {
         byte[] bytes = Files.readAllBytes(sample.image);
         Path truncated = Files.write(dir.resolve("truncated.cfs"), java.util.Arrays.copyOf(bytes, 40));
