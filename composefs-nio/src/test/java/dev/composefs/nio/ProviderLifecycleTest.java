@@ -155,6 +155,30 @@ class ProviderLifecycleTest {
         }
     }
 
+    /** A plain EROFS image (mkfs.erofs, no composefs header) is an image the format layer reads: cfs takes it. */
+    @Test
+    void aPlainErofsImageIsRecognised() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("plain-tree/etc"));
+        Files.writeString(tree.resolve("hostname"), "plain\n");
+        Path image = dir.resolve("plain.erofs");
+        Process mkfs;
+        try {
+            mkfs = new ProcessBuilder("mkfs.erofs", "--quiet", image.toString(), dir.resolve("plain-tree").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("mkfs.erofs not installed");
+            return;
+        }
+        assertEquals(0, mkfs.waitFor());
+        try (dev.composefs.format.image.Image img = dev.composefs.format.image.Image.open(image)) {
+            assertEquals(dev.composefs.format.image.ImageFormat.EROFS, img.format());
+        }
+        try (FileSystem fs = FileSystems.newFileSystem(image)) {
+            assertEquals("cfs", fs.provider().getScheme());
+            assertEquals("plain\n", Files.readString(fs.getPath("/etc/hostname")));
+        }
+    }
+
     @Test
     void aDamagedImageIsAnIoErrorNotUnsupported() throws IOException {
         byte[] bytes = Files.readAllBytes(sample.image);
