@@ -41,7 +41,7 @@ import net.jqwik.api.Provide;
 class TreeThroughNioProperties {
     @Provide
     Arbitrary<Tree> trees() {
-        return TreeArbitraries.trees(TreeArbitraries.Options.all().withoutInlineContent().withoutOverlayXattrs().withMaxInodes(30));
+        return TreeArbitraries.trees(TreeArbitraries.Options.all().withoutInlineContent().withMaxInodes(30));
     }
 
     @Provide
