@@ -1,5 +1,6 @@
 package dev.composefs.format.descriptor;
 
+import dev.composefs.format.store.AtomicFiles;
 import static dev.composefs.format.descriptor.DescriptorLayout.*;
 
 import dev.composefs.format.tree.FileType;
@@ -9,18 +10,12 @@ import dev.composefs.format.tree.Tree;
 import dev.composefs.format.tree.Xattr;
 import dev.composefs.verity.FsVerityAlgorithm;
 import dev.composefs.verity.FsVerityDigest;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,26 +103,7 @@ public final class DescriptorWriter {
      * the same directory, flushed to disk, then renamed over {@code target}.
      */
     public static void write(Tree tree, Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                write(tree, out);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                // Images are meant to be shared; the temporary file was created private.
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: keep its default permissions.
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        AtomicFiles.write(target, out -> write(tree, out));
     }
 
     private static IllegalArgumentException refuse(InodeNumbering numbering, int ino, String why) {

@@ -107,7 +107,7 @@ final class ErofsDirectory {
         long nid = inode.nid();
         long start = blockOffset(block);
         int length = layout.blockLength(block);
-        data.check(start, length, nid, "directory block " + block);
+        data.check(start, length, nid, "directory block %d", block);
         if (length < Dirent.SIZE) {
             throw data.corrupt(start, nid, "directory block " + block + " of " + length + " bytes holds no dirent");
         }

@@ -68,7 +68,7 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
         }
         int icount = data.u16(offset + InodeRecord.OFF_XATTR_ICOUNT);
         int xattrSize = XattrLayout.bodySize(icount);
-        data.check(offset + headerSize, xattrSize, nid, "xattr body of " + icount + " slots");
+        data.check(offset + headerSize, xattrSize, nid, "xattr body of %d slots", icount);
         long u = data.u32(offset + InodeRecord.OFF_U);
         ErofsInode inode;
         if (extended) {

@@ -182,7 +182,7 @@ record ErofsVolume(int composefsVersion, long headerFlags, long featureCompat, l
             if (length < 1 || length > MAX_INFIX + 1) {
                 throw data.corrupt(pos, NO_INODE, "long xattr prefix " + i + " has length " + length + " (not 1.." + (MAX_INFIX + 1) + ")");
             }
-            data.check(pos + 2, length, NO_INODE, "long xattr prefix " + i);
+            data.check(pos + 2, length, NO_INODE, "long xattr prefix %d", i);
             int baseIndex = data.u8(pos + 2);
             XattrPrefix base = XattrPrefix.ofIndex(baseIndex);
             if (base == null || base == XattrPrefix.NONE) {

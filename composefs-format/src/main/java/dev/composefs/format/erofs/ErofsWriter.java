@@ -1,5 +1,6 @@
 package dev.composefs.format.erofs;
 
+import dev.composefs.format.store.AtomicFiles;
 import dev.composefs.format.tree.Tree;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,12 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -96,22 +93,6 @@ public final class ErofsWriter {
      * @throws IOException              if writing or renaming fails; the temporary file is removed
      */
     public void write(Tree tree, Path image) throws IOException {
-        Path target = image.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        boolean done = false;
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                write(tree, channel);
-                // Durable before it becomes visible under the final name.
-                channel.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFiles.write(image, out -> write(tree, out));
     }
 }

@@ -57,7 +57,7 @@ final class InodeData {
         long nid = inode.nid();
         if (chunked()) {
             checkChunkFormat();
-            data.check(mapOffset(), mapLength(), nid, "chunk map of " + chunkCount() + " chunks");
+            data.check(mapOffset(), mapLength(), nid, "chunk map of %d chunks", chunkCount());
             return;
         }
         if (inode.size() > data.size()) {
@@ -67,7 +67,7 @@ final class InodeData {
         if (plain > 0) {
             long start = inode.u() * BLOCK_SIZE;
             long length = inode.dataLayout() == EROFS_INODE_FLAT_INLINE ? plain * BLOCK_SIZE : inode.size();
-            data.check(start, length, nid, "data blocks from block " + inode.u());
+            data.check(start, length, nid, "data blocks from block %d", inode.u());
         }
         if (inode.dataLayout() == EROFS_INODE_FLAT_INLINE && inode.size() > 0) {
             long tail = tailLength();
@@ -152,7 +152,7 @@ final class InodeData {
             long address = chunkAddress(i);
             if (address != NULL_ADDRESS) {
                 long length = Math.min(chunkSize, inode.size() - i * chunkSize);
-                data.check(address * BLOCK_SIZE, length, inode.nid(), "chunk " + i + " at block " + address);
+                data.check(address * BLOCK_SIZE, length, inode.nid(), "chunk %d at block %d", i, address);
             }
         }
     }

@@ -68,7 +68,7 @@ final class TreePreparation {
 
     private static WriterNode copy(Tree tree, List<WriterNode> preorder) {
         Map<Inode, WriterNode> seen = new IdentityHashMap<>();
-        WriterNode root = copyInode(tree.root(), new byte[] {'/'}, null);
+        WriterNode root = copyInode(tree.root(), null, null);
         seen.put(tree.root(), root);
         preorder.add(root);
         Deque<Frame> stack = new ArrayDeque<>();
@@ -80,16 +80,16 @@ final class TreePreparation {
                 continue;
             }
             Map.Entry<Name, Inode> e = top.children.next();
-            byte[] path = childPath(top.node, e.getKey());
             WriterNode known = seen.get(e.getValue());
             if (known != null) {
                 if (known.entries != null) {
-                    throw new IllegalArgumentException("directory hard link: " + str(path) + " is also " + known.displayPath());
+                    throw new IllegalArgumentException("directory hard link: " + new WriterNode(e.getKey(), top.node, 0040000).displayPath()
+                            + " is also " + known.displayPath());
                 }
                 top.node.entries.put(e.getKey(), new WriterNode.Entry(known, true));
                 continue;
             }
-            WriterNode child = copyInode(e.getValue(), path, top.node);
+            WriterNode child = copyInode(e.getValue(), e.getKey(), top.node);
             seen.put(e.getValue(), child);
             preorder.add(child);
             top.node.entries.put(e.getKey(), new WriterNode.Entry(child, false));
@@ -103,8 +103,8 @@ final class TreePreparation {
     private record Frame(WriterNode node, Iterator<Map.Entry<Name, Inode>> children) {
     }
 
-    private static WriterNode copyInode(Inode src, byte[] path, WriterNode parent) {
-        WriterNode n = new WriterNode(path, parent, src.mode());
+    private static WriterNode copyInode(Inode src, Name name, WriterNode parent) {
+        WriterNode n = new WriterNode(name, parent, src.mode());
         n.nlink = src.nlink();
         n.uid = src.uid();
         n.gid = src.gid();
@@ -116,7 +116,7 @@ final class TreePreparation {
         n.content = src.content();
         for (Xattr x : src.xattrs()) {
             if (x.name().length() < 1 || x.name().length() > MAX_XATTR_NAME || x.valueLength() > MAX_XATTR_VALUE) {
-                throw new IllegalArgumentException(str(path) + ": xattr name must be 1..255 bytes and value at most 65535: " + x.name());
+                throw new IllegalArgumentException(n.displayPath() + ": xattr name must be 1..255 bytes and value at most 65535: " + x.name());
             }
             n.xattrs.put(x.name(), x.value());
         }
@@ -217,7 +217,7 @@ final class TreePreparation {
             if (root.entries.containsKey(name)) {
                 continue;
             }
-            WriterNode stub = new WriterNode(childPath(root, name), root, STUB_MODE);
+            WriterNode stub = new WriterNode(name, root, STUB_MODE);
             stub.nlink = 1;
             stub.uid = root.uid;
             stub.gid = root.gid;
@@ -227,15 +227,6 @@ final class TreePreparation {
             }
             root.entries.put(name, new WriterNode.Entry(stub, false));
         }
-    }
-
-    private static byte[] childPath(WriterNode parent, Name name) {
-        int base = parent.parent == null ? 0 : parent.path.length;
-        byte[] p = new byte[base + 1 + name.length()];
-        System.arraycopy(parent.path, 0, p, 0, base);
-        p[base] = '/';
-        name.copyTo(p, base + 1);
-        return p;
     }
 
     private static boolean startsWith(Name name, byte[] prefix) {
@@ -252,9 +243,5 @@ final class TreePreparation {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String str(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -18,7 +18,8 @@ final class WriterNode {
     record Entry(WriterNode target, boolean link) {
     }
 
-    final byte[] path;
+    /** The name in the parent directory ({@code null} for the root); paths are built only for messages. */
+    final Name name;
     final WriterNode parent;
     int mode;
     long nlink;
@@ -51,8 +52,8 @@ final class WriterNode {
     int padBefore;
     long blkaddr;
 
-    WriterNode(byte[] path, WriterNode parent, int mode) {
-        this.path = path;
+    WriterNode(Name name, WriterNode parent, int mode) {
+        this.name = name;
         this.parent = parent;
         this.mode = mode;
         this.entries = FileType.ofMode(mode) == FileType.DIRECTORY ? new TreeMap<>() : null;
@@ -62,9 +63,23 @@ final class WriterNode {
         return FileType.ofMode(mode);
     }
 
-    /** The path for messages: bytes decoded leniently. */
+    /**
+     * The path for messages, bytes decoded leniently. Built from the parents on demand: storing every
+     * node's full path would cost memory quadratic in a deep tree's depth.
+     */
     String displayPath() {
-        return new String(path, StandardCharsets.UTF_8);
+        if (parent == null) {
+            return "/";
+        }
+        java.util.ArrayDeque<Name> names = new java.util.ArrayDeque<>();
+        for (WriterNode n = this; n.parent != null; n = n.parent) {
+            names.push(n.name);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Name n : names) {
+            sb.append('/').append(new String(n.bytes(), StandardCharsets.UTF_8));
+        }
+        return sb.toString();
     }
 
     /** Sets an xattr, replacing any value the name had. */

@@ -103,6 +103,24 @@ public final class ImageData implements Closeable {
         }
     }
 
+    /**
+     * {@link #check(long, long, long, String)} with a description made from {@code format} and
+     * {@code detail} ({@link String#format} style) only if the check fails: checks on hot paths build
+     * no strings.
+     */
+    public void check(long offset, long length, long inode, String format, long detail) throws IOException {
+        if (closed || !inBounds(offset, length)) {
+            check(offset, length, inode, String.format(format, detail));
+        }
+    }
+
+    /** As {@link #check(long, long, long, String, long)}, with two details. */
+    public void check(long offset, long length, long inode, String format, long detail, long detail2) throws IOException {
+        if (closed || !inBounds(offset, length)) {
+            check(offset, length, inode, String.format(format, detail, detail2));
+        }
+    }
+
     private int at(long offset, int length) throws IOException {
         check(offset, length, CorruptImageException.NO_INODE, "read");
         return (int) offset;
