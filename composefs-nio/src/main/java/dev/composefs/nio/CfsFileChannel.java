@@ -106,15 +106,18 @@ final class CfsFileChannel extends FileChannel {
         if (pos >= size) {
             return -1;
         }
-        if (inline != null) {
-            int n = (int) Math.min(dst.remaining(), size - pos);
-            dst.put(inline, (int) pos, n);
-            return n;
-        }
         boolean completed = false;
         try {
+            // Inline content too: an interrupted reader gets ClosedByInterruptException whatever the
+            // file's storage, as from the JDK's FileChannel.
             begin();
-            int n = readBacking(dst, pos);
+            int n;
+            if (inline != null) {
+                n = (int) Math.min(dst.remaining(), size - pos);
+                dst.put(inline, (int) pos, n);
+            } else {
+                n = readBacking(dst, pos);
+            }
             completed = true;
             return n;
         } finally {

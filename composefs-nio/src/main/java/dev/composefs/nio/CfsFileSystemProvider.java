@@ -10,8 +10,6 @@ import dev.composefs.verity.VerityException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.Channels;
@@ -99,20 +97,19 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
             // A directory or device is no image; reading it would fail with an IOException instead.
             return false;
         }
-        byte[] head = new byte[8];
+        // Enough of the head for every magic the format layer knows, the EROFS superblock's at 1024
+        // included (a plain EROFS image has no composefs header); ImageFormat.detect decides.
+        byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
-            if (in.readNBytes(head, 0, 8) < 8) {
-                return false;
-            }
+            head = in.readNBytes(HEAD_BYTES);
         }
-        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-        for (ImageFormat f : ImageFormat.values()) {
-            if (Integer.toUnsignedLong(b.getInt(f.magicOffset())) == f.magic()) {
-                return true;
-            }
+        try (ImageData data = ImageData.wrap(head, path)) {
+            return ImageFormat.detect(data) != null;
         }
-        return false;
     }
+
+    /** How much of a file {@link #isImage} reads: up to the end of the EROFS superblock magic. */
+    private static final int HEAD_BYTES = 1024 + 4;
 
     private CfsFileSystem open(Path imageFile, Path key, CfsOptions options) throws IOException {
         FsVerityDigest expected = options.digest();

@@ -28,6 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PathResolver {
     /** The kernel's limit on symlinks followed in one resolution ({@code MAXSYMLINKS}). */
     static final int MAX_SYMLINKS = 40;
+    /** The longest name the kernel looks up ({@code NAME_MAX}); a longer one is ENAMETOOLONG. */
+    static final int NAME_MAX = 255;
+    private static final byte[] DOT = {'.'};
     private static final int CACHE_ENTRIES = 8192;
 
     private final CfsFileSystem fs;
@@ -157,6 +160,9 @@ final class PathResolver {
                 }
                 continue;
             }
+            if (len > NAME_MAX) {
+                throw new FileSystemException(path.toString(), null, "File name too long");
+            }
             long child;
             try {
                 child = image.lookup(cur, b, start, len);
@@ -182,6 +188,11 @@ final class PathResolver {
                     if (names != null) {
                         names.clear();
                     }
+                }
+                if (target.length > 1 && target[target.length - 1] == PathBytes.SEP) {
+                    // "file/": a trailing slash requires a directory, as the kernel does; a final "."
+                    // makes the last name of the target an intermediate one, which must be a directory.
+                    pending.push(new Segment(DOT));
                 }
                 pending.push(new Segment(target));
                 continue;

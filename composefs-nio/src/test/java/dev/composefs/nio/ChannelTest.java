@@ -56,13 +56,40 @@ class ChannelTest {
         fs = FileSystems.newFileSystem(sample.image, Map.of("basedir", sample.objects));
     }
 
+    /** An EROFS image holding /inline: content stored in the image itself, read from memory. */
+    FileSystem erofs;
+    static final byte[] INLINE = new byte[700];
+
+    static {
+        for (int i = 0; i < INLINE.length; i++) {
+            INLINE[i] = (byte) (i * 13 + 1);
+        }
+    }
+
+    @BeforeEach
+    void openErofs() throws IOException {
+        dev.composefs.format.tree.Inode root = new dev.composefs.format.tree.Inode(0040755);
+        root.addChild(dev.composefs.format.tree.Name.of("inline"),
+                new dev.composefs.format.tree.Inode(0100644).size(INLINE.length).content(INLINE));
+        Path image = dir.resolve("inline.erofs");
+        new dev.composefs.format.erofs.ErofsWriter().write(new dev.composefs.format.tree.Tree(root), image);
+        erofs = FileSystems.newFileSystem(image, Map.of());
+    }
+
     @AfterEach
     void close() throws IOException {
         fs.close();
+        erofs.close();
+    }
+
+    /** The path of {@code file} in the file system that has it. */
+    private Path path(String file) {
+        return file.equals("/inline") ? erofs.getPath(file) : fs.getPath(file);
     }
 
     private static byte[] content(String path) {
         return switch (path) {
+            case "/inline" -> INLINE;
             case "/etc/os-release" -> SampleImage.OS_RELEASE;
             case "/etc/passwd" -> SampleImage.PASSWD;
             case "/usr/bin/sh" -> SampleImage.SH;
@@ -72,12 +99,12 @@ class ChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh", "/etc/empty"})
+    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh", "/etc/empty", "/inline"})
     void positionsAndSizesAsTheJdks(String file) throws IOException {
         byte[] bytes = content(file);
         Path onDisk = Files.write(dir.resolve("oracle"), bytes);
         try (SeekableByteChannel expected = Files.newByteChannel(onDisk);
-             SeekableByteChannel actual = Files.newByteChannel(fs.getPath(file))) {
+             SeekableByteChannel actual = Files.newByteChannel(path(file))) {
             assertEquals(expected.size(), actual.size());
             assertEquals(expected.position(), actual.position());
             for (long pos : new long[] {0, 1, 7, bytes.length - 1L, bytes.length, bytes.length + 1L, 4096, 4097, 1L << 40}) {
@@ -117,10 +144,10 @@ class ChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh", "/etc/empty"})
+    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh", "/etc/empty", "/inline"})
     void everyWayOfReadingGivesTheContent(String file) throws IOException {
         byte[] bytes = content(file);
-        Path p = fs.getPath(file);
+        Path p = path(file);
         assertArrayEquals(bytes, Files.readAllBytes(p));
         try (InputStream in = Files.newInputStream(p)) {
             assertArrayEquals(bytes, in.readAllBytes());
@@ -170,12 +197,12 @@ class ChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh"})
+    @ValueSource(strings = {"/etc/os-release", "/etc/passwd", "/usr/bin/sh", "/inline"})
     void mappingBeyondTheEndFailsAsTheJdks(String file) throws IOException {
         Path onDisk = Files.write(dir.resolve("oracle"), content(file));
         for (String verity : List.of("none", "if-present")) {
-            try (FileSystem vfs = FileSystems.newFileSystem(dir.resolve("sample.cfs"),
-                    Map.of("basedir", dir.resolve("objects"), "verity", verity));
+            Path image = file.equals("/inline") ? dir.resolve("inline.erofs") : dir.resolve("sample.cfs");
+            try (FileSystem vfs = FileSystems.newFileSystem(image, Map.of("basedir", dir.resolve("objects"), "verity", verity));
                  FileChannel expected = FileChannel.open(onDisk);
                  FileChannel actual = FileChannel.open(vfs.getPath(file))) {
                 long size = expected.size();
@@ -217,6 +244,34 @@ class ChannelTest {
             }
         } finally {
             ex.shutdownNow();
+        }
+    }
+
+    @Test
+    void filesConveniencesAcrossProviders() throws IOException {
+        Path passwd = fs.getPath("/etc/passwd");
+        Path onDisk = Files.write(dir.resolve("passwd"), SampleImage.PASSWD);
+        assertEquals(-1, Files.mismatch(passwd, onDisk));
+        assertEquals(-1, Files.mismatch(onDisk, passwd));
+        assertEquals(0, Files.mismatch(fs.getPath("/etc/os-release"), onDisk));
+        assertEquals(new String(SampleImage.PASSWD, java.nio.charset.StandardCharsets.UTF_8), Files.readString(passwd));
+        try (var lines = Files.lines(passwd)) {
+            assertEquals(List.of("root:x:0:0:root:/root:/bin/sh"), lines.toList());
+        }
+        try (var r = Files.newBufferedReader(fs.getPath("/etc/os-release"))) {
+            assertEquals("NAME=composefs-java", r.readLine());
+        }
+        // Moving a disk file into the image fails before the source is touched.
+        assertThrows(ReadOnlyFileSystemException.class, () -> Files.move(onDisk, fs.getPath("/etc/moved")));
+        assertArrayEquals(SampleImage.PASSWD, Files.readAllBytes(onDisk));
+        Path copied = Files.copy(fs.getPath("/usr/bin/sh"), dir.resolve("sh"));
+        assertArrayEquals(SampleImage.SH, Files.readAllBytes(copied));
+        try (InputStream in = Files.newInputStream(fs.getPath("/usr/bin/sh"))) {
+            assertEquals(100, in.skip(100));
+            assertEquals(SampleImage.SH.length - 100, in.available());
+            assertEquals(SampleImage.SH[100], (byte) in.read());
+            assertEquals(SampleImage.SH.length - 101, in.transferTo(java.io.OutputStream.nullOutputStream()));
+            assertEquals(-1, in.read());
         }
     }
 
@@ -301,9 +356,9 @@ class ChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/usr/bin/sh", "/etc/passwd", "/etc/empty"})
+    @ValueSource(strings = {"/usr/bin/sh", "/etc/passwd", "/etc/empty", "/inline"})
     void anInterruptClosesOnlyTheInterruptedReadersChannel(String file) throws Exception {
-        Path sh = fs.getPath(file);
+        Path sh = path(file);
         byte[] expected = content(file);
         try (FileChannel mine = FileChannel.open(sh); FileChannel theirs = FileChannel.open(sh)) {
             AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The same tree twice: materialized on disk, and as a descriptor image with an object store, for
+ * The same tree three times: materialized on disk, and as a descriptor and an EROFS image sharing an object store, for
  * differential tests with the JDK's default provider as the oracle.
  *
  * <p>What cannot be put on disk faithfully is adjusted in the tree first, so both sides hold the same
@@ -41,8 +41,10 @@ import java.util.Map;
 final class DiskMirror {
     /** The tree's root on disk. */
     final Path root;
-    /** The image. */
+    /** The image, descriptor format. */
     final Path image;
+    /** The same tree as an EROFS image. */
+    final Path erofsImage;
     /** The object store of the image. */
     final Path objects;
     /** Symlinks written with another target on disk (by relative path): their target in the image. */
@@ -59,6 +61,7 @@ final class DiskMirror {
     private DiskMirror(Path dir, int contentCap) {
         this.root = dir.resolve("root");
         this.image = dir.resolve("image.cfs");
+        this.erofsImage = dir.resolve("image.erofs");
         this.objects = dir.resolve("objects");
         this.contentCap = contentCap;
     }
@@ -74,6 +77,7 @@ final class DiskMirror {
         m.setMetadata();
         m.set(m.root, tree.root());
         DescriptorWriter.write(tree, m.image);
+        new dev.composefs.format.erofs.ErofsWriter().write(tree, m.erofsImage);
         return m;
     }
 

@@ -134,6 +134,52 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void anImageInsideAnImage() throws IOException {
+        // The outer image holds the sample image as a verified file; the inner one opens from a cfs: path.
+        dev.composefs.format.tree.Inode root = new dev.composefs.format.tree.Inode(0040755);
+        root.addChild(dev.composefs.format.tree.Name.of("inner.cfs"),
+                SampleImage.backed(sample.objects, Files.readAllBytes(sample.image), true));
+        Path outerImage = dir.resolve("outer.cfs");
+        dev.composefs.format.descriptor.DescriptorWriter.write(new dev.composefs.format.tree.Tree(root), outerImage);
+        try (FileSystem outer = FileSystems.newFileSystem(outerImage, Map.of("basedir", sample.objects));
+             FileSystem inner = FileSystems.newFileSystem(outer.getPath("/inner.cfs"), Map.of("basedir", sample.objects))) {
+            assertEquals("cfs", inner.provider().getScheme());
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(inner.getPath("/etc/os-release")));
+            assertEquals(fsCount(sample.image), fsCount(outer.getPath("/inner.cfs")));
+        }
+    }
+
+    private static long fsCount(Path image) throws IOException {
+        try (FileSystem fs = FileSystems.newFileSystem(image, Map.of()); var s = Files.walk(fs.getPath("/"))) {
+            return s.count();
+        }
+    }
+
+    /** A plain EROFS image (mkfs.erofs, no composefs header) is an image the format layer reads: cfs takes it. */
+    @Test
+    void aPlainErofsImageIsRecognised() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("plain-tree/etc"));
+        Files.writeString(tree.resolve("hostname"), "plain\n");
+        Path image = dir.resolve("plain.erofs");
+        Process mkfs;
+        try {
+            mkfs = new ProcessBuilder("mkfs.erofs", "--quiet", image.toString(), dir.resolve("plain-tree").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("mkfs.erofs not installed");
+            return;
+        }
+        assertEquals(0, mkfs.waitFor());
+        try (dev.composefs.format.image.Image img = dev.composefs.format.image.Image.open(image)) {
+            assertEquals(dev.composefs.format.image.ImageFormat.EROFS, img.format());
+        }
+        try (FileSystem fs = FileSystems.newFileSystem(image)) {
+            assertEquals("cfs", fs.provider().getScheme());
+            assertEquals("plain\n", Files.readString(fs.getPath("/etc/hostname")));
+        }
+    }
+
+    @Test
     void aDamagedImageIsAnIoErrorNotUnsupported() throws IOException {
         byte[] bytes = Files.readAllBytes(sample.image);
         Path truncated = Files.write(dir.resolve("truncated.cfs"), java.util.Arrays.copyOf(bytes, 40));

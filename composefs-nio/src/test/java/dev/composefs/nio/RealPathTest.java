@@ -59,6 +59,13 @@ class RealPathTest {
         assertThrows(NoSuchFileException.class, () -> real("/dangling"));
         assertThrows(NoSuchFileException.class, () -> real("/missing"));
         assertThrows(FileSystemException.class, () -> real("/etc/passwd/x"));
+        // As the kernel: a name over 255 bytes is ENAMETOOLONG when reached, after the names before it.
+        String tooLong = "a".repeat(256);
+        FileSystemException longName = assertThrows(FileSystemException.class, () -> real("/etc/" + tooLong));
+        assertTrue(longName.getMessage().contains("File name too long"), longName.getMessage());
+        assertThrows(FileSystemException.class, () -> java.nio.file.Files.readAttributes(fs.getPath("/" + tooLong), "size"));
+        assertThrows(NoSuchFileException.class, () -> real("/missing/" + tooLong));
+        assertThrows(NoSuchFileException.class, () -> real("/etc/" + "a".repeat(255)));
     }
 
     @Test
@@ -107,13 +114,59 @@ class RealPathTest {
         }
     }
 
+    /** Link targets with trailing slashes or dots: "file/" is not a directory, so it does not resolve. */
+    @Test
+    void trailingSlashesInTargetsAsTheKernel() throws IOException {
+        dev.composefs.format.tree.Inode root = new dev.composefs.format.tree.Inode(0040755);
+        Path disk = java.nio.file.Files.createDirectory(dir.resolve("slashes"));
+        root.addChild(dev.composefs.format.tree.Name.of("f"), new dev.composefs.format.tree.Inode(0100644));
+        java.nio.file.Files.createFile(disk.resolve("f"));
+        root.addChild(dev.composefs.format.tree.Name.of("d"), new dev.composefs.format.tree.Inode(0040755));
+        java.nio.file.Files.createDirectory(disk.resolve("d"));
+        java.util.List<String> targets = java.util.List.of("f/", "f//", "f/.", "d/", "d/.", "d//.//", "/f/", "f/..", "d/..", "d/../f/");
+        for (int i = 0; i < targets.size(); i++) {
+            root.addChild(dev.composefs.format.tree.Name.of("l" + i), SampleImage.link(targets.get(i)));
+            String onDisk = targets.get(i).startsWith("/") ? targets.get(i).substring(1) : targets.get(i);
+            // Path.of would drop the trailing slash that matters here: ln writes the target as given.
+            lnS(onDisk, disk.resolve("l" + i));
+        }
+        Path image = dir.resolve("slashes.cfs");
+        dev.composefs.format.descriptor.DescriptorWriter.write(new dev.composefs.format.tree.Tree(root), image);
+        try (FileSystem cfs = FileSystems.newFileSystem(image, Map.of())) {
+            for (int i = 0; i < targets.size(); i++) {
+                String name = "l" + i;
+                String what = name + " -> " + targets.get(i);
+                assertEquals(outcome(() -> disk.relativize(disk.resolve(name).toRealPath()).toString()),
+                        outcome(() -> cfs.getPath("/").relativize(cfs.getPath("/" + name).toRealPath()).toString()), what);
+                assertEquals(outcome(() -> java.nio.file.Files.readAttributes(disk.resolve(name), "isDirectory,isRegularFile")),
+                        outcome(() -> java.nio.file.Files.readAttributes(cfs.getPath(name), "isDirectory,isRegularFile")), what);
+                // Reading a directory: the JDK fails in read() (IOException), cfs at open (FileSystemException "Is a directory").
+                assertEquals(outcome(() -> java.nio.file.Files.readAllBytes(disk.resolve(name)).length).replace("FileSystemException", "IOException"),
+                        outcome(() -> java.nio.file.Files.readAllBytes(cfs.getPath(name)).length).replace("FileSystemException", "IOException"), what);
+                assertEquals(outcome(() -> java.nio.file.Files.exists(disk.resolve(name + "/x"))),
+                        outcome(() -> java.nio.file.Files.exists(cfs.getPath(name + "/x"))), what);
+            }
+        }
+    }
+
+    private static void lnS(String target, Path link) throws IOException {
+        try {
+            Process p = new ProcessBuilder("ln", "-s", target, link.toString()).inheritIO().start();
+            assertEquals(0, p.waitFor(), "ln -s " + target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("ln");
+        }
+    }
+
     private interface Op {
         Object run() throws IOException;
     }
 
     private static String outcome(Op op) {
         try {
-            return String.valueOf(op.run());
+            Object r = op.run();
+            return r instanceof Map<?, ?> m ? new java.util.TreeMap<>(m).toString() : String.valueOf(r);
         } catch (IOException e) {
             return e.getClass().getSimpleName();
         }

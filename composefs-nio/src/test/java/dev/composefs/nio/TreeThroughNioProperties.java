@@ -41,15 +41,35 @@ import net.jqwik.api.Provide;
 class TreeThroughNioProperties {
     @Provide
     Arbitrary<Tree> trees() {
-        return TreeArbitraries.trees(TreeArbitraries.Options.all().withoutInlineContent().withoutOverlayXattrs().withMaxInodes(30));
+        return TreeArbitraries.trees(TreeArbitraries.Options.all().withoutInlineContent().withMaxInodes(30));
+    }
+
+    @Provide
+    Arbitrary<Tree> treesWithInlineContent() {
+        // Everything: the mounted view of an EROFS image shows overlay xattrs and whiteouts as the tree had them.
+        return TreeArbitraries.trees(TreeArbitraries.Options.all().withMaxInodes(30));
     }
 
     @Property(tries = 60)
     void theTreeIsWhatTheProviderShows(@ForAll("trees") Tree tree) throws IOException {
+        roundTrip(tree, false);
+    }
+
+    /** The same through an EROFS image, which also holds small files' content inline. */
+    @Property(tries = 60)
+    void theTreeIsWhatTheProviderShowsOfAnErofsImage(@ForAll("treesWithInlineContent") Tree tree) throws IOException {
+        roundTrip(tree, true);
+    }
+
+    private static void roundTrip(Tree tree, boolean erofs) throws IOException {
         Path dir = Files.createTempDirectory("cfs-tree-nio");
         Path image = dir.resolve("tree.cfs");
         try {
-            DescriptorWriter.write(tree, image);
+            if (erofs) {
+                new dev.composefs.format.erofs.ErofsWriter().write(tree, image);
+            } else {
+                DescriptorWriter.write(tree, image);
+            }
             try (FileSystem fs = FileSystems.newFileSystem(image, Map.of())) {
                 check(tree, (CfsFileSystem) fs);
             }
@@ -90,6 +110,9 @@ class TreeThroughNioProperties {
                     assertEquals(inode.size(), basic.size(), p.toString());
                     if (inode.size() == 0) {
                         assertArrayEquals(new byte[0], Files.readAllBytes(p));
+                    } else if (inode.content() != null) {
+                        assertArrayEquals(inode.content(), Files.readAllBytes(p), p.toString());
+                        assertEquals(Boolean.TRUE, Files.getAttribute(p, "composefs:inline", LinkOption.NOFOLLOW_LINKS));
                     } else {
                         // No base directory was given: the object is missing, and says so.
                         assertThrows(MissingObjectException.class, () -> Files.readAllBytes(p));
