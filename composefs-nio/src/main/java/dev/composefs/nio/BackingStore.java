@@ -98,6 +98,12 @@ final class BackingStore {
             real = base.resolve(rel).toRealPath();
         } catch (NoSuchFileException e) {
             return null;
+        } catch (FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("Not a directory")) {
+                // A file where the object's directory should be: this basedir lacks the object.
+                return null;
+            }
+            throw e;
         }
         if (!real.startsWith(base)) {
             throw new AccessDeniedException(file, real.toString(), "backing object " + rel

@@ -113,17 +113,34 @@ public final class CfsFileSystemProvider extends FileSystemProvider {
 
     private CfsFileSystem open(Path imageFile, Path key, CfsOptions options) throws IOException {
         FsVerityDigest expected = options.digest();
+        ImageData data;
         if (expected != null) {
-            FsVerityDigest actual = FsVerityHasher.digest(imageFile,
-                    FsVerityParameters.of(expected.algorithm(), FsVerityParameters.DEFAULT.blockSize()));
+            // Verified images are read into memory once and hashed there: the bytes checked are the
+            // bytes served, whatever happens to the file afterwards (a mapping would show changes).
+            byte[] bytes = readImage(imageFile);
+            FsVerityDigest actual = new FsVerityHasher(FsVerityParameters.of(expected.algorithm(),
+                    FsVerityParameters.DEFAULT.blockSize())).update(bytes).digest();
             if (!actual.equals(expected)) {
                 throw new VerityException(imageFile + ": image fs-verity digest is " + actual + ", expected " + expected);
             }
+            data = ImageData.wrap(bytes, imageFile);
+        } else {
+            data = ImageData.map(imageFile);
         }
-        ImageData data = ImageData.map(imageFile);
         long size = data.size();
         Image image = Image.open(data, options.view());
         return new CfsFileSystem(this, imageFile, key, image, size, options);
+    }
+
+    private static byte[] readImage(Path imageFile) throws IOException {
+        long size = Files.size(imageFile);
+        if (size > ImageData.MAX_SIZE) {
+            throw new dev.composefs.format.image.UnsupportedImageException(imageFile + ": image is " + size
+                    + " bytes; images larger than 2 GiB - 1 are not supported");
+        }
+        try (InputStream in = Files.newInputStream(imageFile)) {
+            return in.readNBytes((int) size);
+        }
     }
 
     void removeFileSystem(CfsFileSystem fs) {

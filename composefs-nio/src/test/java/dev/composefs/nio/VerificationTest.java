@@ -332,4 +332,33 @@ class VerificationTest {
         assertTrue(e.getMessage().contains("other.cfs"), e.getMessage());
         FileSystems.newFileSystem(sample.image, Map.of("digest", digest)).close();
     }
+
+    /** A verified image is served as it was verified, even if the file changes afterwards. */
+    @Test
+    void aVerifiedImageChangedAfterOpenIsServedAsVerified() throws IOException {
+        SampleImage sample = SampleImage.create(dir);
+        FsVerityDigest digest = FsVerityHasher.digest(sample.image);
+        byte[] original = Files.readAllBytes(sample.image);
+        try (FileSystem fs = FileSystems.newFileSystem(sample.image, Map.of("digest", digest, "basedir", sample.objects))) {
+            try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(sample.image,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                w.write(java.nio.ByteBuffer.wrap(new byte[original.length]), 0);
+                w.truncate(200);
+            }
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(fs.getPath("/etc/os-release")));
+            assertTrue(Files.isSymbolicLink(fs.getPath("/bin")));
+        }
+    }
+
+    /** A file where a basedir should have the object's directory means that basedir lacks it: search on. */
+    @Test
+    void aBasedirWithAFileInTheWayIsSkipped() throws IOException {
+        SampleImage sample = SampleImage.create(dir);
+        Path first = Files.createDirectories(dir.resolve("first"));
+        String rel = sample.osReleaseDigest.objectPath();
+        Files.writeString(first.resolve(rel.substring(0, 2)), "not a directory");
+        try (FileSystem fs = FileSystems.newFileSystem(sample.image, Map.of("basedir", List.of(first, sample.objects)))) {
+            assertArrayEquals(SampleImage.OS_RELEASE, Files.readAllBytes(fs.getPath("/etc/os-release")));
+        }
+    }
 }
