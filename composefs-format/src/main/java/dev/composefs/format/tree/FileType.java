@@ -58,11 +58,15 @@ public enum FileType {
 
     /** The type with Linux {@code DT_*} code {@code code}, or {@code null} for any other code. */
     public static FileType ofDirentType(int code) {
-        for (FileType t : values()) {
-            if (t.direntType == code) {
-                return t;
-            }
-        }
-        return null;
+        return switch (code) {
+            case 1 -> FIFO;
+            case 2 -> CHAR_DEVICE;
+            case 4 -> DIRECTORY;
+            case 6 -> BLOCK_DEVICE;
+            case 8 -> REGULAR;
+            case 10 -> SYMLINK;
+            case 12 -> SOCKET;
+            default -> null;
+        };
     }
 }
