@@ -54,20 +54,29 @@ final class CfsPath implements Path {
     private int[] offsets() {
         int[] o = offsets;
         if (o == null) {
-            List<Integer> starts = new ArrayList<>();
             if (path.length == 0) {
-                starts.add(0);
+                o = new int[1];
             } else {
+                int n = 0;
                 for (int i = 0; i < path.length; i++) {
-                    if (path[i] != PathBytes.SEP && (i == 0 || path[i - 1] == PathBytes.SEP)) {
-                        starts.add(i);
+                    if (isNameStart(i)) {
+                        n++;
+                    }
+                }
+                o = new int[n];
+                for (int i = 0, k = 0; i < path.length; i++) {
+                    if (isNameStart(i)) {
+                        o[k++] = i;
                     }
                 }
             }
-            o = starts.stream().mapToInt(Integer::intValue).toArray();
             offsets = o;
         }
         return o;
+    }
+
+    private boolean isNameStart(int i) {
+        return path[i] != PathBytes.SEP && (i == 0 || path[i - 1] == PathBytes.SEP);
     }
 
     private int nameEnd(int i) {
