@@ -1,6 +1,6 @@
 package dev.composefs.format.erofs;
 
-import dev.composefs.format.image.DirectoryCursor;
+import dev.composefs.format.image.AbstractDirectoryCursor;
 import dev.composefs.format.tree.FileType;
 import java.io.IOException;
 
@@ -8,17 +8,13 @@ import java.io.IOException;
  * A cursor over one validated EROFS directory, block by block, skipping {@code .} and {@code ..} and,
  * in the mounted view, the entries the view hides ({@link ErofsIndex#hidden}).
  */
-final class ErofsDirectoryCursor implements DirectoryCursor {
+final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
     private final ErofsDirectory directory;
     private final ErofsIndex index;
     private int block;
     private int entry = -1;
     private int count;
-    private boolean positioned;
     private boolean done;
-    private long nid;
-    private int nameLength;
-    private FileType fileType;
 
     ErofsDirectoryCursor(ErofsDirectory directory, ErofsIndex index) throws IOException {
         this.directory = directory;
@@ -29,7 +25,7 @@ final class ErofsDirectoryCursor implements DirectoryCursor {
 
     @Override
     public boolean next() throws IOException {
-        positioned = false;
+        unposition();
         while (!done) {
             entry++;
             if (entry >= count) {
@@ -51,42 +47,15 @@ final class ErofsDirectoryCursor implements DirectoryCursor {
             if (index.hidden(target)) {
                 continue;
             }
-            nid = target;
-            nameLength = directory.nameLength(block, entry);
-            fileType = index.whiteout(target) ? FileType.CHAR_DEVICE : ErofsDirectory.fileType(directory.fileType(block, entry));
-            positioned = true;
+            position(target, directory.nameLength(block, entry),
+                    index.whiteout(target) ? FileType.CHAR_DEVICE : ErofsDirectory.fileType(directory.fileType(block, entry)));
             return true;
         }
         return false;
     }
 
-    private void checkPositioned() {
-        if (!positioned) {
-            throw new IllegalStateException("the cursor is not on an entry");
-        }
-    }
-
     @Override
-    public int nameLength() {
-        checkPositioned();
-        return nameLength;
-    }
-
-    @Override
-    public void copyName(byte[] dst, int offset) throws IOException {
-        checkPositioned();
+    protected void copyCurrentName(byte[] dst, int offset) throws IOException {
         directory.copyName(block, entry, dst, offset);
-    }
-
-    @Override
-    public long inode() {
-        checkPositioned();
-        return nid;
-    }
-
-    @Override
-    public FileType fileType() {
-        checkPositioned();
-        return fileType;
     }
 }
