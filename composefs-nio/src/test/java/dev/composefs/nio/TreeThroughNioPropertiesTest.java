@@ -38,7 +38,7 @@ import net.jqwik.api.Provide;
  * reachable from its bytes, listings give back the exact name bytes, and the attributes, symlink
  * targets, xattrs and inode identities are the tree's.
  */
-class TreeThroughNioProperties {
+class TreeThroughNioPropertiesTest {
     @Provide
     Arbitrary<Tree> trees() {
         return TreeArbitraries.trees(TreeArbitraries.Options.all().withoutInlineContent().withMaxInodes(30));
@@ -58,6 +58,8 @@ class TreeThroughNioProperties {
     /** The same through an EROFS image, which also holds small files' content inline. */
     @Property(tries = 60)
     void theTreeIsWhatTheProviderShowsOfAnErofsImage(@ForAll("treesWithInlineContent") Tree tree) throws IOException {
+        // Some overlay marker xattrs collide with the ones composefs itself sets; such trees cannot round-trip.
+        net.jqwik.api.Assume.that(!dev.composefs.format.erofs.ErofsTrees.lossy(tree));
         roundTrip(tree, true);
     }
 

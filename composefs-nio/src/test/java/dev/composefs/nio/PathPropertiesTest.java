@@ -27,7 +27,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * relativize and getParent, URI round trips, and agreement with the JDK's Unix paths (including the
  * glob matcher) on every generated input.
  */
-class PathProperties {
+class PathPropertiesTest {
     static Path dir;
     static FileSystem fs;
     static final FileSystem UNIX = FileSystems.getDefault();
