@@ -19,11 +19,17 @@ public final class Main {
             "composefs-dump", ComposefsDumpCommand::new,
             "composefs-ls", ComposefsLsCommand::new));
 
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private Main() {
     }
 
     /** Runs the named tool and exits with its status. */
     public static void main(String[] args) {
+        // The tools report failures themselves, one line each; library warnings would repeat them.
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "error");
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -64,10 +70,12 @@ public final class Main {
 
     private static String describe(Throwable e) {
         String message = e.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        // The JDK leaves the reason out of these when the OS gave the usual one: say it, as the C tools do.
+        boolean bare = e instanceof java.nio.file.FileSystemException f && f.getReason() == null;
+        if (bare && e instanceof java.nio.file.NoSuchFileException) {
             return message + ": No such file or directory";
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (bare && e instanceof java.nio.file.AccessDeniedException) {
             return message + ": Permission denied";
         }
         return message != null ? message : e.getClass().getSimpleName();
