@@ -210,7 +210,7 @@ final class DescriptorValidator {
         if ((length == 1 && data.u8(name) == '.') || (length == 2 && data.u8(name) == '.' && data.u8(name + 1) == '.')) {
             throw data.corrupt(name, ino, "dirent " + index + " is named '.' or '..'");
         }
-        long bad = Math.max(data.indexOf(name, length, (byte) '/'), data.indexOf(name, length, (byte) 0));
+        long bad = data.indexOfEither(name, length, (byte) '/', (byte) 0);
         if (bad >= 0) {
             throw data.corrupt(bad, ino, "dirent " + index + " name contains '/' or NUL");
         }

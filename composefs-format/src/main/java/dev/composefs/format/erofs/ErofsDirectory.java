@@ -127,7 +127,7 @@ final class ErofsDirectory {
                         + " bytes in increasing order within the block)");
             }
             long name = start + nameoff;
-            long bad = Math.max(data.indexOf(name, nameLength, (byte) '/'), data.indexOf(name, nameLength, (byte) 0));
+            long bad = data.indexOfEither(name, nameLength, (byte) '/', (byte) 0);
             if (bad >= 0) {
                 throw data.corrupt(bad, nid, "dirent " + i + " of block " + block + " has '/' or NUL in its name");
             }

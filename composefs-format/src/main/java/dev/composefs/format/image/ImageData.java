@@ -179,6 +179,21 @@ public final class ImageData implements Closeable {
     }
 
     /**
+     * The position of the first byte that is {@code a} or {@code b} in {@code [offset, offset + length)},
+     * or -1: one pass where a name is checked for both {@code /} and NUL.
+     */
+    public long indexOfEither(long offset, int length, byte a, byte b) throws IOException {
+        int start = at(offset, length);
+        for (int i = 0; i < length; i++) {
+            byte c = buffer.get(start + i);
+            if (c == a || c == b) {
+                return offset + i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Compares the bytes at {@code offset} with {@code key[keyOffset, keyOffset + keyLength)} like
      * {@code memcmp} of unsigned bytes, a shorter prefix first; in place, without copying.
      */
