@@ -1,15 +1,10 @@
 package dev.composefs.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.composefs.verity.testutil.ExternalTools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Shared by the signing command tests: runs {@code openssl}/{@code fsverity} and our CLI in-process,
@@ -37,42 +32,18 @@ final class SigningFixtures {
 
     /** Whether {@code command} runs and exits 0. */
     static boolean installed(String... command) {
-        try {
-            return exec(Path.of("."), command).exitCode() == 0;
-        } catch (IOException e) {
-            return false;
-        }
+        return ExternalTools.installed(command);
     }
 
     /** Runs an external {@code command} in {@code dir}. */
     static Result exec(Path dir, String... command) throws IOException {
-        Path out = Files.createTempFile("tool", ".out");
-        Path err = Files.createTempFile("tool", ".err");
-        try {
-            Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            try {
-                if (!p.waitFor(2, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new IOException("timed out: " + String.join(" ", command));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-                    Files.readString(err, StandardCharsets.ISO_8859_1));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        ExternalTools.Result r = ExternalTools.exec(dir, command);
+        return new Result(r.exitCode(), r.stdout(), r.stderr());
     }
 
     /** Runs an external {@code command} in {@code dir}, asserting success; returns its output. */
     static String run(Path dir, String... command) throws IOException {
-        Result r = exec(dir, command);
-        assertEquals(0, r.exitCode(), () -> String.join(" ", command) + " failed: " + r.stderr());
-        return r.stdout();
+        return ExternalTools.run(dir, command);
     }
 
     /** A new key ({@code newkey} as openssl req takes it, e.g. {@code rsa:2048}) and self-signed certificate. */

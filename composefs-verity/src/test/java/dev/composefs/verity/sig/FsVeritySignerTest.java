@@ -1,5 +1,6 @@
 package dev.composefs.verity.sig;
 
+import dev.composefs.verity.testutil.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,6 @@
 package dev.composefs.verity.sig;
 
+import dev.composefs.verity.testutil.ExternalTools;
 import java.io.IOException;
 import java.nio.file.Path;
 

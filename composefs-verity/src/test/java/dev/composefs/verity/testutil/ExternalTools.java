@@ -1,4 +1,4 @@
-package dev.composefs.verity.sig;
+package dev.composefs.verity.testutil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,17 +9,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code openssl} and {@code fsverity} for interoperability tests. */
-final class ExternalTools {
+/**
+ * Runs the external tools the tests compare with ({@code openssl}, {@code fsverity}); shared with
+ * the other modules' tests through the test jar.
+ */
+public final class ExternalTools {
     private ExternalTools() {
     }
 
     /** What a finished process returned. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     /** Whether {@code command} (e.g. {@code openssl version}) runs and exits 0. */
-    static boolean installed(String... command) {
+    public static boolean installed(String... command) {
         try {
             return exec(Path.of("."), command).exitCode() == 0;
         } catch (IOException e) {
@@ -28,7 +31,7 @@ final class ExternalTools {
     }
 
     /** Runs {@code command} in {@code dir} and returns its result, whatever the exit code. */
-    static Result exec(Path dir, String... command) throws IOException {
+    public static Result exec(Path dir, String... command) throws IOException {
         Path out = Files.createTempFile("tool", ".out");
         Path err = Files.createTempFile("tool", ".err");
         try {
@@ -52,7 +55,7 @@ final class ExternalTools {
     }
 
     /** Runs {@code command} in {@code dir}, asserts it succeeded, returns its standard output. */
-    static String run(Path dir, String... command) throws IOException {
+    public static String run(Path dir, String... command) throws IOException {
         Result r = exec(dir, command);
         assertEquals(0, r.exitCode(), () -> String.join(" ", command) + " failed: " + r.stderr());
         return r.stdout();
