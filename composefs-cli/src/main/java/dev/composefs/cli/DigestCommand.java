@@ -1,11 +1,8 @@
 package dev.composefs.cli;
 
 import dev.composefs.verity.FsVerityDigest;
-import dev.composefs.verity.FsVerityHasher;
 import dev.composefs.verity.FsVerityParameters;
-import dev.composefs.verity.MerkleTree;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,11 +32,8 @@ public final class DigestCommand implements Callable<Integer> {
     @Option(names = "--for-builtin-sig", description = "print the formatted digest a built-in signature signs")
     boolean forBuiltinSig;
 
-    @Option(names = "--out-merkle-tree", paramLabel = "FILE", description = "write the Merkle tree to FILE")
-    Path outMerkleTree;
-
-    @Option(names = "--out-descriptor", paramLabel = "FILE", description = "write the fs-verity descriptor to FILE")
-    Path outDescriptor;
+    @Mixin
+    TreeOutputOptions treeOutputs;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "files to digest")
     List<Path> files;
@@ -49,30 +43,12 @@ public final class DigestCommand implements Callable<Integer> {
         FsVerityParameters params = verity.parameters();
         PrintWriter out = spec.commandLine().getOut();
         for (Path file : files) {
-            if (Files.isDirectory(file)) {
-                throw new java.io.IOException("reading from '" + file + "': Is a directory");
-            }
-            FsVerityDigest digest;
-            if (outMerkleTree == null && outDescriptor == null) {
-                digest = FsVerityHasher.digest(file, params);
-            } else {
-                digest = writeTreeFiles(MerkleTree.build(file, params));
-            }
+            FsVerityDigest digest = treeOutputs.digest(file, params);
             String text = forBuiltinSig ? HexFormat.of().formatHex(digest.formattedDigest())
                     : compact ? digest.hex() : digest.toString();
             out.println(compact ? text : text + " " + file);
         }
         out.flush();
         return 0;
-    }
-
-    private FsVerityDigest writeTreeFiles(MerkleTree tree) throws java.io.IOException {
-        if (outMerkleTree != null) {
-            OutputFiles.write(outMerkleTree, tree::writeTo);
-        }
-        if (outDescriptor != null) {
-            OutputFiles.write(outDescriptor, tree.descriptor());
-        }
-        return tree.digest();
     }
 }

@@ -1,15 +1,12 @@
 package dev.composefs.cli;
 
 import dev.composefs.verity.FsVerityDigest;
-import dev.composefs.verity.FsVerityHasher;
 import dev.composefs.verity.FsVerityParameters;
-import dev.composefs.verity.MerkleTree;
 import dev.composefs.verity.sig.FsVeritySigner;
 import dev.composefs.verity.sig.KeyMaterialException;
 import dev.composefs.verity.sig.PemFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,11 +36,8 @@ public final class SignCommand implements Callable<Integer> {
             description = "PEM certificate of the key (default: read it from KEYFILE)")
     Path cert;
 
-    @Option(names = "--out-merkle-tree", paramLabel = "FILE", description = "write the Merkle tree to FILE")
-    Path outMerkleTree;
-
-    @Option(names = "--out-descriptor", paramLabel = "FILE", description = "write the fs-verity descriptor to FILE")
-    Path outDescriptor;
+    @Mixin
+    TreeOutputOptions treeOutputs;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "file to sign")
     Path file;
@@ -60,22 +54,7 @@ public final class SignCommand implements Callable<Integer> {
         // As in fsverity-utils, the certificate may sit in the key file.
         FsVeritySigner signer = new FsVeritySigner(PemFiles.readPrivateKey(key),
                 PemFiles.readCertificate(cert != null ? cert : key));
-        if (Files.isDirectory(file)) {
-            throw new IOException("reading from '" + file + "': Is a directory");
-        }
-        FsVerityDigest digest;
-        if (outMerkleTree == null && outDescriptor == null) {
-            digest = FsVerityHasher.digest(file, params);
-        } else {
-            MerkleTree tree = MerkleTree.build(file, params);
-            if (outMerkleTree != null) {
-                OutputFiles.write(outMerkleTree, tree::writeTo);
-            }
-            if (outDescriptor != null) {
-                OutputFiles.write(outDescriptor, tree.descriptor());
-            }
-            digest = tree.digest();
-        }
+        FsVerityDigest digest = treeOutputs.digest(file, params);
         OutputFiles.write(signatureFile, signer.sign(digest));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Signed file '" + file + "' (" + digest + ")");
