@@ -27,10 +27,10 @@ import java.util.Objects;
  * ({@link ErofsVolume}) and the root inode, and allocates nothing per inode. Everything else is
  * checked when a call first reaches it, by {@link ErofsValidator}: each inode when it is decoded, each
  * directory the first time it is listed or searched (remembered from then on), a symlink target, the
- * xattrs or the content when they are read. So a damaged part of the image makes exactly the calls
- * that reach it fail with a {@link CorruptImageException}, and walking every entry finds every fault
- * the old open-time walk found; the directories served from the root still form a tree, so no walk
- * loops or multiplies (see {@link ErofsValidator}).
+ * xattrs or the content when they are read. So a damaged part of the image makes the calls that
+ * reach it fail with a {@link CorruptImageException}, a walk of every entry meets every rule, and
+ * the directories served from the root form a tree, so no walk loops or multiplies (see
+ * {@link ErofsValidator}).
  *
  * <p>Inode numbers are nids (the inode's byte offset from the inode area / 32), so they are sparse:
  * walk from {@link #rootInode()} rather than counting up to {@link #inodeCount()}. The reader cannot

@@ -44,7 +44,7 @@ import java.util.Set;
  * same cost, by the next call that asks. Deciding whether an empty regular file is a whiteout reads
  * its xattr names: at most its own body and 255 shared entries, never values. Structures shared by
  * many inodes are read by each call for its own answer only, and nothing walks every inode, so
- * sharing cannot multiply one call's work (the whole-image budget the open-time check needed is gone).
+ * sharing cannot multiply one call's work, and no whole-image budget is needed.
  * Thread-safe: concurrent first calls may check the same directory twice, with the same outcome.
  */
 final class ErofsValidator {
