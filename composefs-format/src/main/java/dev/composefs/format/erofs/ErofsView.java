@@ -10,7 +10,9 @@ import java.io.IOException;
  * view} shows every inode as stored. The {@link ImageView#MOUNTED mounted view} hides character
  * devices with rdev 0 (overlay whiteouts, which overlayfs hides, and composefs' root stubs) and shows
  * an empty regular file carrying both escaped whiteout markers as the whiteout it stands for, a
- * character device 0/0 ({@link OverlayXattrs#isEscapedWhiteout}).
+ * character device 0/0 ({@link OverlayXattrs#isEscapedWhiteout}). An inode the view hides is decoded
+ * only as far as that decision needs; its xattrs and data, which the view never serves, are checked
+ * when the raw view reads them.
  */
 final class ErofsView {
     private final ImageView view;
