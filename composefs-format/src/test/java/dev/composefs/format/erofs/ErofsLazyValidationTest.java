@@ -120,6 +120,26 @@ class ErofsLazyValidationTest {
         assertEquals(null, ErofsReaderCorruptionTest.openAndWalk(image));
     }
 
+    /** Open reads the composefs header, the superblock and the root inode's header, nothing else. */
+    @Test
+    void openReadsOnlyTheHeadersAndTheRoot() throws IOException {
+        byte[] image = ErofsReaderTest.sampleImage(ErofsWriterOptions.DEFAULT);
+        ImageData data = ImageData.wrap(image, NAME);
+        ErofsInode root = ErofsInode.read(data, ErofsVolume.read(data), rootOf(image));
+        int superblock = ErofsLayout.EROFS_SUPER_OFFSET;
+        for (int i = 0; i < image.length; i++) {
+            boolean read = i < ComposefsHeader.SIZE || (i >= superblock && i < superblock + Superblock.SIZE)
+                    || (i >= root.offset() && i < root.xattrOffset() + XattrLayout.IBODY_HEADER_SIZE);
+            if (!read) {
+                byte[] b = image.clone();
+                b[i] ^= (byte) 0xff;
+                for (ImageView view : ImageView.values()) {
+                    ErofsReader.open(ImageData.wrap(b, NAME), view).close();
+                }
+            }
+        }
+    }
+
     @Test
     void deepDamageIsFoundByTheWalkNotByOpen() throws IOException {
         byte[] image = sample();
