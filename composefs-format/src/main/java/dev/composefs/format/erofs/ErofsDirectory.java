@@ -18,6 +18,14 @@ import java.io.IOException;
 final class ErofsDirectory {
     /** {@code EROFS_NAME_LEN}: the longest name. */
     static final int NAME_MAX = 255;
+    /** File types by {@code EROFS_FT_*} code: every listed entry needs one. */
+    private static final FileType[] FILE_TYPES = new FileType[Dirent.EROFS_FT_SYMLINK + 1];
+
+    static {
+        for (FileType t : FileType.values()) {
+            FILE_TYPES[Dirent.fileTypeOfMode(t.modeBits())] = t;
+        }
+    }
 
     private final ImageData data;
     private final ErofsInode inode;
@@ -65,12 +73,7 @@ final class ErofsDirectory {
 
     /** The file type an {@code EROFS_FT_*} code stands for, or {@code null} for an unknown code. */
     static FileType fileType(int erofsFileType) {
-        for (FileType t : FileType.values()) {
-            if (Dirent.fileTypeOfMode(t.modeBits()) == erofsFileType) {
-                return t;
-            }
-        }
-        return null;
+        return erofsFileType < FILE_TYPES.length ? FILE_TYPES[erofsFileType] : null;
     }
 
     /** Byte offset of the entry's name in the file. */
