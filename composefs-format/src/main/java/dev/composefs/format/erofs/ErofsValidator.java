@@ -101,6 +101,15 @@ final class ErofsValidator {
         return inode;
     }
 
+    /**
+     * Whether inode {@code nid}, which a checked directory names (so it passed {@link #inode} when the
+     * directory was checked), is empty and has xattrs: the only regular files the mounted view may
+     * show as whiteouts.
+     */
+    boolean isEmptyWithXattrs(long nid) throws IOException {
+        return ErofsInode.isEmptyWithXattrs(data, volume, nid);
+    }
+
     /** The target of a symlink {@link #inode} decoded, checked for NUL. */
     byte[] symlinkTarget(ErofsInode inode) throws IOException {
         byte[] target = new InodeData(data, inode).readAll();

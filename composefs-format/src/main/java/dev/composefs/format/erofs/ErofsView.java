@@ -47,7 +47,8 @@ final class ErofsView {
     /**
      * The file type the view shows for the entry naming {@code nid} with dirent type {@code stored}
      * (which a checked directory guarantees to be the inode's), or {@code null} if the view hides it.
-     * Decodes the inode only when the view could present it otherwise than stored.
+     * Decodes the inode only when the view could present it otherwise than stored: a character device,
+     * or an empty regular file with xattrs.
      */
     FileType entryType(long nid, FileType stored) throws IOException {
         if (view == ImageView.RAW || (stored != FileType.CHAR_DEVICE && stored != FileType.REGULAR)) {
@@ -56,7 +57,7 @@ final class ErofsView {
         if (stored == FileType.CHAR_DEVICE) {
             return hides(nid, stored) ? null : stored;
         }
-        return type(validator.inode(nid));
+        return validator.isEmptyWithXattrs(nid) ? type(validator.inode(nid)) : stored;
     }
 
     /** Whether the view hides the entry naming {@code nid} with dirent type {@code stored}, as {@link #entryType}. */
