@@ -110,9 +110,8 @@ final class ErofsDirectory {
     void checkBlock(int block) throws IOException {
         int count = checkTable(block);
         for (int i = 0; i < count; i++) {
-            checkName(block, i);
-            long name = nameOffset(block, i);
-            long bad = data.indexOfEither(name, nameLength(block, i), (byte) '/', (byte) 0);
+            int length = checkName(block, i);
+            long bad = data.indexOfEither(nameOffset(block, i), length, (byte) '/', (byte) 0);
             if (bad >= 0) {
                 throw data.corrupt(bad, inode.nid(), "dirent " + i + " of block " + block + " has '/' or NUL in its name");
             }
@@ -136,8 +135,11 @@ final class ErofsDirectory {
         return first / Dirent.SIZE;
     }
 
-    /** Checks that entry {@code entry} of a block whose table passed {@link #checkTable} has a name of 1..255 bytes in it. */
-    private void checkName(int block, int entry) throws IOException {
+    /**
+     * Checks that entry {@code entry} of a block whose table passed {@link #checkTable} has a name of
+     * 1..255 bytes in it; returns the name's length.
+     */
+    private int checkName(int block, int entry) throws IOException {
         long at = direntOffset(block, entry);
         int first = data.u16(blockOffset(block) + Dirent.OFF_NAMEOFF);
         int nameoff = data.u16(at + Dirent.OFF_NAMEOFF);
@@ -147,6 +149,7 @@ final class ErofsDirectory {
                     + " has nameoff " + nameoff + " and a name of " + nameLength + " bytes (names must be 1.." + NAME_MAX
                     + " bytes in increasing order within the block)");
         }
+        return nameLength;
     }
 
     /** Copies the entry's name into {@code dst} at {@code offset}. */
