@@ -127,13 +127,14 @@ public final class ErofsReader implements Image {
     /**
      * {@inheritDoc}
      *
-     * <p>The count the superblock claims ({@code inos}), not verified: the writers count every inode
+     * <p>The count the superblock claims ({@code inos}), not verified (a damaged image may claim any
+     * number; unsigned values past {@link Long#MAX_VALUE} read as that): the writers count every inode
      * they store, hard links once, including the ones the mounted view hides (composefs' root stubs
      * and whiteouts), so both views report the same number.
      */
     @Override
     public long inodeCount() {
-        return volume.inos();
+        return volume.inos() < 0 ? Long.MAX_VALUE : volume.inos();
     }
 
     @Override
