@@ -21,7 +21,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -214,6 +220,36 @@ class ErofsLazyValidationTest {
         }
         long root = rootOf(image);
         assertEquals(root, walkFails(renamed(image, root, "..", p1), "not directory " + root).inode());
+    }
+
+    /** Threads racing to list the same unchecked directories all get the same answers, or all the same fault. */
+    @Test
+    void concurrentFirstUsesAgree() throws Exception {
+        byte[] image = sample();
+        long c1 = nid(image, "p1/c1");
+        byte[] damaged = renamed(image, nid(image, "p2"), "e", c1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 20; round++) {
+                try (Image good = Image.open(ImageData.wrap(image, NAME)); Image bad = Image.open(ImageData.wrap(damaged, NAME))) {
+                    List<Future<Long>> walks = new ArrayList<>();
+                    List<Future<Long>> failures = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        walks.add(pool.submit(() -> ImageWalk.walk(good)));
+                        failures.add(pool.submit(() -> ImageWalk.walk(bad)));
+                    }
+                    for (Future<Long> w : walks) {
+                        assertEquals(ImageWalk.walk(good), w.get());
+                    }
+                    for (Future<Long> f : failures) {
+                        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+                        assertInstanceOf(CorruptImageException.class, e.getCause());
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
