@@ -63,7 +63,7 @@ public final class VerityComparison {
         return Long.parseLong(mult == 1 ? l : l.substring(0, l.length() - 1)) * mult;
     }
 
-    private static void fill(Path file, long size) throws IOException {
+    static void fill(Path file, long size) throws IOException {
         SplittableRandom r = new SplittableRandom(1);
         byte[] buf = new byte[1 << 20];
         try (OutputStream o = Files.newOutputStream(file)) {
