@@ -15,8 +15,8 @@ import java.util.Set;
  * whose tree is cached). The zipfs and {@code cfs:} rounds of the small-file read open and close their
  * file system, so every file is verified every round.
  *
- * <p>Usage: {@code ReadComparison --dump=FILE --work=DIR [--size=256m] [--rounds=N] [--out=FILE]
- * [--ratios=FILE]}.
+ * <p>Usage: {@code ReadComparison --dump=FILE --work=DIR [--size=256m] [--warmup=N] [--rounds=N]
+ * [--out=FILE] [--ratios=FILE]}.
  */
 public final class ReadComparison {
     private static final String DISK = "default provider, tree on disk";
@@ -35,61 +35,56 @@ public final class ReadComparison {
 
     /** Runs the comparison and prints (and optionally writes) a Markdown report. */
     public static void main(String[] args) throws Exception {
-        HarnessArgs a = new HarnessArgs(args, Set.of("dump", "work", "size", "rounds"));
+        HarnessArgs a = new HarnessArgs(args, Set.of("dump", "work", "size", "warmup", "rounds"));
         Path dump = a.requiredPath("dump");
         Path work = a.requiredPath("work");
+        int warmup = a.integer("warmup", 2);
         int rounds = a.integer("rounds", 5);
         ContentFixtures small = ContentFixtures.of(dump, work.resolve(dump.getFileName() + "-content"));
         long size = VerityComparison.parseSize(a.string("size", "256m"));
         LargeFileFixture large = LargeFileFixture.of(work.resolve("large-" + (size >> 20) + "m"), size);
         RatioLog log = a.ratios();
-        a.report(smallFiles(small, dump.getFileName().toString(), rounds, log) + "\n" + largeFile(large, rounds, log));
+        a.report(smallFiles(small, dump.getFileName().toString(), warmup, rounds, log) + "\n"
+                + largeFile(large, warmup, rounds, log));
     }
 
-    static String smallFiles(ContentFixtures f, String name, int rounds, RatioLog log) throws Exception {
+    static String smallFiles(ContentFixtures f, String name, int warmup, int rounds, RatioLog log) throws Exception {
         long onDisk = ReadWorkloads.readEveryFile(f.dir);
-        long inZip;
-        try (FileSystem z = ReadWorkloads.openZip(f.zip)) {
-            inZip = ReadWorkloads.readEveryFile(z.getPath("/"));
-        }
-        for (Path image : new Path[] {f.descriptor, f.erofs}) {
-            try (FileSystem c = ReadWorkloads.openCfs(image, f.objects, "if-present")) {
-                long n = ReadWorkloads.readEveryFile(c.getPath("/"));
-                if (n != onDisk) {
-                    throw new IllegalStateException(image + ": read " + n + " bytes, the tree on disk has " + onDisk);
-                }
-            }
-        }
+        long[] inZip = {0};
         Medians m = new Medians()
                 .add(DISK, () -> ReadWorkloads.readEveryFile(f.dir))
                 .add(ZIP, () -> {
                     try (FileSystem z = ReadWorkloads.openZip(f.zip)) {
-                        return ReadWorkloads.readEveryFile(z.getPath("/"));
+                        inZip[0] = ReadWorkloads.readEveryFile(z.getPath("/"));
+                        return inZip[0];
                     }
                 })
-                .add(DESC, () -> {
-                    try (FileSystem c = ReadWorkloads.openCfs(f.descriptor, f.objects, "if-present")) {
-                        return ReadWorkloads.readEveryFile(c.getPath("/"));
-                    }
-                })
-                .add(EROFS, () -> {
-                    try (FileSystem c = ReadWorkloads.openCfs(f.erofs, f.objects, "if-present")) {
-                        return ReadWorkloads.readEveryFile(c.getPath("/"));
-                    }
-                })
-                .run(2, rounds);
+                .add(DESC, () -> checked(f.descriptor, f.objects, onDisk))
+                .add(EROFS, () -> checked(f.erofs, f.objects, onDisk))
+                .run(warmup, rounds);
         String item = "read every small file";
         m.ratio(log, item, DESC, DISK).ratio(log, item, DESC, ZIP).ratio(log, item, EROFS, DISK).ratio(log, item, EROFS, ZIP);
         return String.format(Locale.ROOT, "Reading every regular file of `%s` (%d entries, %d MiB of synthetic content, files"
                         + " cut to %d KiB; zipfs lacks the names it cannot store: %d MiB), each file system opened for the"
                         + " round, fs-verity digests checked (verity=if-present):%n%n",
-                name, f.entries, onDisk >> 20, ContentFixtures.MAX_FILE_BYTES >> 10, inZip >> 20)
+                name, f.entries, onDisk >> 20, ContentFixtures.MAX_FILE_BYTES >> 10, inZip[0] >> 20)
                 + m.table(DESC)
                 + String.format(Locale.ROOT, "%ncfs (descriptor) reads every file in %.2fx the time of the default provider,"
                         + " %.2fx that of zipfs%n", m.median(DESC) / m.median(DISK), m.median(DESC) / m.median(ZIP));
     }
 
-    static String largeFile(LargeFileFixture f, int rounds, RatioLog log) throws Exception {
+    /** Reads every file of {@code image} on a file system opened for the call; fails unless it reads {@code expected} bytes. */
+    private static long checked(Path image, Path objects, long expected) throws IOException {
+        try (FileSystem c = ReadWorkloads.openCfs(image, objects, "if-present")) {
+            long n = ReadWorkloads.readEveryFile(c.getPath("/"));
+            if (n != expected) {
+                throw new IllegalStateException(image + ": read " + n + " bytes, the tree on disk has " + expected);
+            }
+            return n;
+        }
+    }
+
+    static String largeFile(LargeFileFixture f, int warmup, int rounds, RatioLog log) throws Exception {
         String path = "/" + LargeFileFixture.NAME;
         FileSystem kept = ReadWorkloads.openCfs(f.descriptor, f.objects, "if-present");
         FileSystem keptErofs = ReadWorkloads.openCfs(f.erofs, f.objects, "if-present");
@@ -107,7 +102,7 @@ public final class ReadComparison {
                     .add(CACHED, () -> ReadWorkloads.readFile(kept.getPath(path)))
                     .add(CACHED_EROFS, () -> ReadWorkloads.readFile(keptErofs.getPath(path)))
                     .add(UNVERIFIED, () -> ReadWorkloads.readFile(unverified.getPath(path)))
-                    .run(2, rounds);
+                    .run(warmup, rounds);
             String item = "read one large verified file";
             m.ratio(log, item, FIRST, PLAIN).ratio(log, item, CACHED, PLAIN).ratio(log, item, CACHED, ZIP_ENTRY)
                     .ratio(log, item, CACHED_EROFS, PLAIN).ratio(log, item, UNVERIFIED, PLAIN);

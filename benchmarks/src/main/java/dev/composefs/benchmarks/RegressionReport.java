@@ -73,7 +73,7 @@ public final class RegressionReport {
             sb.append(", against the baseline `").append(baselineFile.getFileName()).append("`; changes beyond ±")
                     .append(thresholdPercent).append("% are flagged");
         }
-        sb.append(":\n\n| item | ours | peer | ours | peer | ours/peer | baseline | change |\n"
+        sb.append(":\n\n| item | ours | peer | ours, median | peer, median | ours/peer | baseline | change |\n"
                 + "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
         int slower = 0;
         int faster = 0;
