@@ -48,7 +48,7 @@ final class Medians {
 
     /** Records the ratio of contender {@code ours}'s median to contender {@code peer}'s under {@code item}. */
     Medians ratio(RatioLog log, String item, String ours, String peer) throws java.io.IOException {
-        log.add(item, ours, peer, median(ours), median(peer));
+        log.add(item, ours, peer, seconds.get(ours), seconds.get(peer));
         return this;
     }
 

@@ -9,13 +9,14 @@ import java.util.Locale;
 
 /**
  * The machine-readable side of a run: one tab-separated line per comparison (item, our contender, its
- * peer, both medians in seconds, and the time ratio ours / peer), appended to a file that
+ * peer, both medians in seconds, the time ratio ours / peer, and that ratio's spread within the run),
+ * appended to a file that
  * {@link RegressionReport} compares with the committed baseline. Ratios rather than times, because a
  * shared machine slows both sides of a comparison alike but not two runs alike.
  */
 final class RatioLog {
     /** The header line of a ratio file. */
-    static final String HEADER = "item\tours\tpeer\tours_seconds\tpeer_seconds\tratio";
+    static final String HEADER = "item\tours\tpeer\tours_seconds\tpeer_seconds\tratio\tspread";
 
     private final Path file;
 
@@ -24,8 +25,12 @@ final class RatioLog {
         this.file = file;
     }
 
-    /** Records that {@code ours} took {@code oursSeconds} where {@code peer} took {@code peerSeconds}. */
-    void add(String item, String ours, String peer, double oursSeconds, double peerSeconds) throws IOException {
+    /**
+     * Records the rounds of {@code ours} against those of {@code peer}, measured interleaved (round
+     * {@code i} of both ran back to back): the ratio of the medians, and as its spread the interquartile
+     * range of the per-round ratios relative to their median, how far the run's noise moved it.
+     */
+    void add(String item, String ours, String peer, double[] oursRounds, double[] peerRounds) throws IOException {
         if (file == null) {
             return;
         }
@@ -34,8 +39,16 @@ final class RatioLog {
                 throw new IllegalArgumentException("tab or newline in a ratio label: " + field);
             }
         }
-        String line = String.format(Locale.ROOT, "%s\t%s\t%s\t%.6g\t%.6g\t%.4f%n", item, ours, peer, oursSeconds,
-                peerSeconds, oursSeconds / peerSeconds);
+        double oursSeconds = Stats.median(oursRounds);
+        double peerSeconds = Stats.median(peerRounds);
+        int n = Math.min(oursRounds.length, peerRounds.length);
+        double[] perRound = new double[n];
+        for (int i = 0; i < n; i++) {
+            perRound[i] = oursRounds[i] / peerRounds[i];
+        }
+        double spread = n == 0 ? 0 : (Stats.quantile(perRound, 0.75) - Stats.quantile(perRound, 0.25)) / Stats.median(perRound);
+        String line = String.format(Locale.ROOT, "%s\t%s\t%s\t%.6g\t%.6g\t%.4f\t%.4f%n", item, ours, peer, oursSeconds,
+                peerSeconds, oursSeconds / peerSeconds, spread);
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The summary of a run: every comparison's time ratio ours / peer, next to the ratio of the committed
- * baseline run and the change between them, flagged when it exceeds a threshold. Ratios are compared,
- * not times: a shared machine slows both contenders of one run alike, but not two runs alike.
+ * baseline run and the change between them, flagged when it exceeds a threshold and the noise the
+ * two runs showed (the sum of both ratios' spreads between rounds). Ratios are compared, not times: a
+ * shared machine slows both contenders of one run alike, but not two runs alike.
  *
  * <p>Usage: {@code RegressionReport --current=ratios.tsv [--baseline=baseline.tsv] [--threshold=25]
  * [--out=FILE]}. Exits with status 0 whatever it finds; the flags are for people to read.
@@ -23,7 +24,7 @@ public final class RegressionReport {
     }
 
     /** One line of a ratio file. */
-    record Row(String item, String ours, String peer, double oursSeconds, double peerSeconds, double ratio) {
+    record Row(String item, String ours, String peer, double oursSeconds, double peerSeconds, double ratio, double spread) {
         String key() {
             return item + "\t" + ours + "\t" + peer;
         }
@@ -47,15 +48,16 @@ public final class RegressionReport {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank() || line.equals(RatioLog.HEADER)) {
+            if (line.isBlank() || line.startsWith("item\t")) {
                 continue;
             }
             String[] f = line.split("\t", -1);
             try {
-                if (f.length != 6) {
-                    throw new NumberFormatException("expected 6 tab-separated fields, found " + f.length);
+                if (f.length != 6 && f.length != 7) {
+                    throw new NumberFormatException("expected 6 or 7 tab-separated fields, found " + f.length);
                 }
-                Row r = new Row(f[0], f[1], f[2], Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+                Row r = new Row(f[0], f[1], f[2], Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                        f.length == 7 ? Double.parseDouble(f[6]) : 0);
                 rows.put(r.key(), r);
             } catch (NumberFormatException e) {
                 throw new IOException(file + ": line " + (i + 1) + ": " + e.getMessage());
@@ -71,12 +73,14 @@ public final class RegressionReport {
             sb.append(", no baseline to compare with").append(baselineFile == null ? "" : " (" + baselineFile + " missing)");
         } else {
             sb.append(", against the baseline `").append(baselineFile.getFileName()).append("`; changes beyond ±")
-                    .append(thresholdPercent).append("% are flagged");
+                    .append(thresholdPercent).append("% and beyond the noise of both runs (spread: the interquartile range of"
+                            + " the per-round ratios over their median) are flagged");
         }
-        sb.append(":\n\n| item | ours | peer | ours, median | peer, median | ours/peer | baseline | change |\n"
-                + "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        sb.append(":\n\n| item | ours | peer | ours, median | peer, median | ours/peer | spread | baseline | change |\n"
+                + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
         int slower = 0;
         int faster = 0;
+        int noisy = 0;
         for (Row r : current.values()) {
             Row b = baseline.get(r.key());
             String base = "—";
@@ -84,8 +88,12 @@ public final class RegressionReport {
             if (b != null) {
                 base = String.format(Locale.ROOT, "%.3f", b.ratio());
                 double pct = (r.ratio() / b.ratio() - 1) * 100;
+                double noise = (r.spread() + b.spread()) * 100;
                 change = String.format(Locale.ROOT, "%+.0f%%", pct);
-                if (pct > thresholdPercent) {
+                if (Math.abs(pct) > thresholdPercent && Math.abs(pct) <= noise) {
+                    change += String.format(Locale.ROOT, " (within noise ±%.0f%%)", noise);
+                    noisy++;
+                } else if (pct > thresholdPercent) {
                     change = "**" + change + " SLOWER**";
                     slower++;
                 } else if (pct < -thresholdPercent) {
@@ -93,15 +101,17 @@ public final class RegressionReport {
                     faster++;
                 }
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %s | %s |%n", r.item(), r.ours(), r.peer(),
-                    Medians.human(r.oursSeconds()), Medians.human(r.peerSeconds()), r.ratio(), base, change));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | ±%.0f%% | %s | %s |%n", r.item(), r.ours(),
+                    r.peer(), Medians.human(r.oursSeconds()), Medians.human(r.peerSeconds()), r.ratio(), r.spread() * 100, base,
+                    change));
         }
         if (!baseline.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n%d of %d ratios moved beyond ±%d%%: %d slower (regressions), %d faster.%n",
-                    slower + faster, current.size(), thresholdPercent, slower, faster));
+            sb.append(String.format(Locale.ROOT, "%n%d of %d ratios moved beyond ±%d%% and the noise: %d slower (regressions),"
+                    + " %d faster; %d more moved that far but within the noise.%n", slower + faster, current.size(),
+                    thresholdPercent, slower, faster, noisy));
             for (Row b : baseline.values()) {
                 if (!current.containsKey(b.key())) {
-                    sb.append("Not measured in this run (in the baseline): ").append(b.item()).append(", ")
+                    sb.append("Not measured in this run (in the baseline): ").append(b.item()).append(": ")
                             .append(b.ours()).append(" / ").append(b.peer()).append('\n');
                 }
             }

@@ -144,8 +144,7 @@ public final class VerityComparison {
         for (String[] r : ratios) {
             if (seconds.containsKey(r[2])) {
                 // The key names the parallel contender by role, not by this machine's core count.
-                log.add(r[0], r[1].equals(parallel) ? "our digest, all cores" : r[1], r[2], Stats.median(seconds.get(r[1])),
-                        Stats.median(seconds.get(r[2])));
+                log.add(r[0], r[1].equals(parallel) ? "our digest, all cores" : r[1], r[2], seconds.get(r[1]), seconds.get(r[2]));
             }
         }
         String base = tool ? "fsverity digest (fsverity-utils, process)" : "our digest, 1 thread";
