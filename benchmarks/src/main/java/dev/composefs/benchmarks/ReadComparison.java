@@ -65,7 +65,7 @@ public final class ReadComparison {
         String item = "read every small file";
         m.ratio(log, item, DESC, DISK).ratio(log, item, DESC, ZIP).ratio(log, item, EROFS, DISK).ratio(log, item, EROFS, ZIP);
         return String.format(Locale.ROOT, "Reading every regular file of `%s` (%d entries, %d MiB of synthetic content, files"
-                        + " cut to %d KiB; zipfs lacks the names it cannot store: %d MiB), each file system opened for the"
+                        + " cut to %d KiB; %d MiB in the zip, which lacks the names zipfs cannot store), each file system opened for the"
                         + " round, fs-verity digests checked (verity=if-present):%n%n",
                 name, f.entries, onDisk >> 20, ContentFixtures.MAX_FILE_BYTES >> 10, inZip[0] >> 20)
                 + m.table(DESC)
