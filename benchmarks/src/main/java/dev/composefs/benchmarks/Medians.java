@@ -46,6 +46,12 @@ final class Medians {
         return Stats.median(seconds.get(name));
     }
 
+    /** Records the ratio of contender {@code ours}'s median to contender {@code peer}'s under {@code item}. */
+    Medians ratio(RatioLog log, String item, String ours, String peer) throws java.io.IOException {
+        log.add(item, ours, peer, seconds.get(ours), seconds.get(peer));
+        return this;
+    }
+
     /** A Markdown table: median time per contender and its ratio to {@code baseline}'s. */
     String table(String baseline) {
         StringBuilder sb = new StringBuilder("| contender | median | ratio to `" + baseline + "` |\n| --- | ---: | ---: |\n");

@@ -2,6 +2,7 @@ package dev.composefs.benchmarks;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -19,11 +20,11 @@ import java.util.stream.Stream;
 
 /**
  * The {@code cfs:} provider against its peers on the same tree, in one run: an {@code ls -lR} walk
- * (walk + POSIX attributes of every entry), open, and the lookup of a deep path (parse + resolve +
- * attributes), for the default provider on the tree materialized on disk, zipfs on a zip of it, and
+ * (walk + POSIX attributes of every entry), open, the lookup of a deep path (parse + resolve +
+ * attributes) and the listing of a large directory ({@code /usr/bin}), for the default provider on the tree materialized on disk, zipfs on a zip of it, and
  * both image formats.
  *
- * <p>Usage: {@code WalkComparison --dump=FILE --work=DIR [--rounds=N] [--out=FILE]}.
+ * <p>Usage: {@code WalkComparison --dump=FILE --work=DIR [--rounds=N] [--out=FILE] [--ratios=FILE]}.
  */
 public final class WalkComparison {
     private WalkComparison() {
@@ -33,7 +34,8 @@ public final class WalkComparison {
     public static void main(String[] args) throws Exception {
         HarnessArgs a = new HarnessArgs(args, java.util.Set.of("dump", "work", "rounds"));
         Path dump = a.requiredPath("dump");
-        a.report(run(TreeFixtures.of(dump, a.requiredPath("work")), dump.getFileName().toString(), a.integer("rounds", 7)));
+        a.report(run(TreeFixtures.of(dump, a.requiredPath("work")), dump.getFileName().toString(), a.integer("rounds", 7),
+                a.ratios()));
     }
 
     /** Walks {@code root}, reading the POSIX attributes of every entry without following links. */
@@ -56,7 +58,7 @@ public final class WalkComparison {
         return sum[0];
     }
 
-    static String run(TreeFixtures f, String name, int rounds) throws Exception {
+    static String run(TreeFixtures f, String name, int rounds, RatioLog log) throws Exception {
         Path deep = deepest(f.dir);
         String deepRel = "/" + f.dir.relativize(deep).toString();
         FileSystem desc = FileSystems.newFileSystem(f.descriptor, Map.of());
@@ -77,6 +79,12 @@ public final class WalkComparison {
                 walk.add("cfs, EROFS image", () -> lsLR(e.getPath("/")));
             }
             walk.run(2, rounds);
+            String w = "ls -lR walk";
+            walk.ratio(log, w, "cfs, descriptor image", "default provider, tree on disk")
+                    .ratio(log, w, "cfs, descriptor image", "zipfs");
+            if (e != null) {
+                walk.ratio(log, w, "cfs, EROFS image", "default provider, tree on disk").ratio(log, w, "cfs, EROFS image", "zipfs");
+            }
 
             Medians open = new Medians()
                     .add("zipfs open + close", () -> {
@@ -97,6 +105,10 @@ public final class WalkComparison {
                 });
             }
             open.run(20, Math.max(rounds, 21));
+            open.ratio(log, "open + close", "cfs open + close, descriptor", "zipfs open + close");
+            if (e != null) {
+                open.ratio(log, "open + close", "cfs open + close, EROFS", "zipfs open + close");
+            }
 
             int n = 20_000;
             Medians lookup = new Medians()
@@ -107,6 +119,27 @@ public final class WalkComparison {
                 lookup.add("cfs, EROFS", () -> lookups(e, deepRel, n));
             }
             lookup.run(3, rounds);
+            String l = "deep-path lookup";
+            lookup.ratio(log, l, "cfs, descriptor", "default provider").ratio(log, l, "cfs, descriptor", "zipfs");
+            if (e != null) {
+                lookup.ratio(log, l, "cfs, EROFS", "zipfs");
+            }
+
+            String large = "/usr/bin";
+            int listings = 200;
+            Medians list = new Medians()
+                    .add("default provider", () -> listings(f.dir.resolve(large.substring(1)), listings))
+                    .add("zipfs", () -> listings(zip.getPath(large), listings))
+                    .add("cfs, descriptor", () -> listings(desc.getPath(large), listings));
+            if (e != null) {
+                list.add("cfs, EROFS", () -> listings(e.getPath(large), listings));
+            }
+            list.run(3, rounds);
+            String ld = "list a large directory";
+            list.ratio(log, ld, "cfs, descriptor", "default provider").ratio(log, ld, "cfs, descriptor", "zipfs");
+            if (e != null) {
+                list.ratio(log, ld, "cfs, EROFS", "zipfs");
+            }
 
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "java.nio on `%s` (%d entries), %d cores, %s%n%n", name, f.entries,
@@ -122,6 +155,9 @@ public final class WalkComparison {
             sb.append(String.format(Locale.ROOT, "%nper lookup: cfs %s, zipfs %s, default %s%n",
                     Medians.human(lookup.median("cfs, descriptor") / n), Medians.human(lookup.median("zipfs") / n),
                     Medians.human(lookup.median("default provider") / n)));
+            sb.append("\nListing a large directory (`").append(large).append("`, ").append(entries(f.dir.resolve(large.substring(1))))
+                    .append(" entries, ").append(listings).append("x a DirectoryStream read to its end):\n\n")
+                    .append(list.table("cfs, descriptor"));
             return sb.toString();
         } finally {
             desc.close();
@@ -138,6 +174,24 @@ public final class WalkComparison {
             sum += Files.readAttributes(fs.getPath(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         }
         return sum;
+    }
+
+    private static long listings(Path dir, int n) throws IOException {
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                for (Path p : s) {
+                    sum += p.getNameCount();
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static long entries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
     }
 
     /** The regular file with the most names in its path (ties: the first in walk order). */
