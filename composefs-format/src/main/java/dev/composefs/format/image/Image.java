@@ -17,7 +17,10 @@ import java.util.Objects;
  * start of every walk. Names and other strings are bytes.
  *
  * <p>Implementations validate the image's structure; damage is reported as a
- * {@link CorruptImageException}. Passing an inode number the image does not have is a programming
+ * {@link CorruptImageException}. Both readers of this library open in constant time, whatever the
+ * image's size: opening checks the headers and the root, and every other structure is checked when
+ * a read first reaches it, so damage is reported by the first call that touches it and no call ever
+ * answers from unchecked bytes. Passing an inode number the image does not have is a programming
  * error ({@link IllegalArgumentException}); a reader that checks lazily may instead find the bytes at
  * such a number damaged ({@link CorruptImageException}). Implementations are safe for concurrent reads.
  */
@@ -28,7 +31,8 @@ public interface Image extends Closeable {
      * format by its magic number.
      *
      * @throws UnsupportedImageException if the file is not an image this library can read
-     * @throws CorruptImageException     if it is, but it is damaged
+     * @throws CorruptImageException     if it is, but its headers or root are damaged (damage elsewhere
+     *                                   is reported by the first read that reaches it)
      */
     static Image open(Path file) throws IOException {
         return open(ImageData.map(file), ImageView.MOUNTED);
@@ -38,7 +42,8 @@ public interface Image extends Closeable {
      * Opens the image file {@code file} in {@code view}, recognising its format by its magic number.
      *
      * @throws UnsupportedImageException if the file is not an image this library can read
-     * @throws CorruptImageException     if it is, but it is damaged
+     * @throws CorruptImageException     if it is, but its headers or root are damaged (damage elsewhere
+     *                                   is reported by the first read that reaches it)
      */
     static Image open(Path file, ImageView view) throws IOException {
         return open(ImageData.map(file), view);
@@ -57,7 +62,8 @@ public interface Image extends Closeable {
      * image owns {@code data} from then on; on failure {@code data} is closed.
      *
      * @throws UnsupportedImageException if the data is not an image this library can read
-     * @throws CorruptImageException     if it is, but it is damaged
+     * @throws CorruptImageException     if it is, but its headers or root are damaged (damage elsewhere
+     *                                   is reported by the first read that reaches it)
      */
     static Image open(ImageData data, ImageView view) throws IOException {
         Objects.requireNonNull(view, "view");
