@@ -185,7 +185,7 @@ final class CfsFileSystem extends FileSystem {
         Content c = img.content(ino);
         if (c instanceof Content.Backing b) {
             SeekableByteChannel ch = backing.open(path.toString(), b, st.size());
-            return CfsFileChannel.ofBacking(state, ch);
+            return CfsFileChannel.ofBacking(state, ch, path.toString());
         }
         byte[] bytes = c instanceof Content.Inline in ? in.bytes() : new byte[0];
         if (bytes.length != st.size()) {
@@ -240,6 +240,7 @@ final class CfsFileSystem extends FileSystem {
                     failure.addSuppressed(e);
                 }
             } finally {
+                backing.close();
                 provider.removeFileSystem(this);
             }
         }
