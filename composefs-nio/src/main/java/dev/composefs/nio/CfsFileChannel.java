@@ -32,28 +32,32 @@ final class CfsFileChannel extends FileChannel {
     private final byte[] inline;
     private final SeekableByteChannel backing;
     private final String name;
+    private final OpenFileLimit.Slot slot;
     private final long size;
     private final Object lock = new Object();
     private long position;
 
-    private CfsFileChannel(FileSystemState state, byte[] inline, SeekableByteChannel backing, String name, long size) {
+    private CfsFileChannel(FileSystemState state, byte[] inline, SeekableByteChannel backing, String name,
+                           OpenFileLimit.Slot slot, long size) {
         this.state = state;
         this.inline = inline;
         this.backing = backing;
         this.name = name;
+        this.slot = slot;
         this.size = size;
     }
 
-    /** A channel over content held in memory. */
-    static CfsFileChannel ofBytes(FileSystemState state, byte[] content) throws IOException {
-        return state.register(new CfsFileChannel(state, content, null, null, content.length));
+    /** A channel over content held in memory, holding {@code slot} until it closes. */
+    static CfsFileChannel ofBytes(FileSystemState state, byte[] content, OpenFileLimit.Slot slot) throws IOException {
+        return state.register(new CfsFileChannel(state, content, null, null, slot, content.length));
     }
 
     /**
-     * A channel over a backing object (plain or verified) of the file {@code name}; takes ownership of
-     * {@code backing}.
+     * A channel over a backing object (plain or verified) of the file {@code name}, holding {@code slot}
+     * until it closes; takes ownership of {@code backing}.
      */
-    static CfsFileChannel ofBacking(FileSystemState state, SeekableByteChannel backing, String name) throws IOException {
+    static CfsFileChannel ofBacking(FileSystemState state, SeekableByteChannel backing, String name,
+                                    OpenFileLimit.Slot slot) throws IOException {
         long size;
         try {
             size = backing.size();
@@ -61,7 +65,7 @@ final class CfsFileChannel extends FileChannel {
             backing.close();
             throw e;
         }
-        return state.register(new CfsFileChannel(state, null, backing, name, size));
+        return state.register(new CfsFileChannel(state, null, backing, name, slot, size));
     }
 
     @Override
@@ -299,8 +303,12 @@ final class CfsFileChannel extends FileChannel {
     @Override
     protected void implCloseChannel() throws IOException {
         state.unregister(this);
-        if (backing != null) {
-            backing.close();
+        try {
+            if (backing != null) {
+                backing.close();
+            }
+        } finally {
+            slot.release();
         }
     }
 
