@@ -17,7 +17,24 @@ import java.util.concurrent.TimeUnit;
  * The {@link CfsFileAttributes} of one inode: a snapshot of its {@link Stat}. Access and creation
  * times are the modification time, as the image stores no other.
  */
-record CfsAttributes(Stat stat, FileKey key) implements CfsFileAttributes {
+record CfsAttributes(Stat stat, CfsFileSystem fileSystem) implements CfsFileAttributes {
+    /** Every permission set, by {@code mode & 0777}: each call hands out a copy, as the JDK's provider does. */
+    private static final EnumSet<?>[] PERMISSIONS = new EnumSet<?>[01000];
+
+    static {
+        PosixFilePermission[] all = PosixFilePermission.values();
+        for (int mode = 0; mode < PERMISSIONS.length; mode++) {
+            EnumSet<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+            // OWNER_READ .. OTHERS_EXECUTE map to bits 0400 .. 0001 in declaration order.
+            for (int i = 0; i < all.length; i++) {
+                if ((mode & (0400 >> i)) != 0) {
+                    s.add(all[i]);
+                }
+            }
+            PERMISSIONS[mode] = s;
+        }
+    }
+
 
     /** Identifies an inode of one open file system: equal for hard links, distinct across file systems. */
     record FileKey(Object fileSystem, long inode) {
@@ -98,7 +115,7 @@ record CfsAttributes(Stat stat, FileKey key) implements CfsFileAttributes {
 
     @Override
     public Object fileKey() {
-        return key;
+        return new FileKey(fileSystem, stat.ino());
     }
 
     @Override
@@ -116,16 +133,9 @@ record CfsAttributes(Stat stat, FileKey key) implements CfsFileAttributes {
         return permissions(stat.mode());
     }
 
+    @SuppressWarnings("unchecked")
     static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = PosixFilePermission.values();
-        // OWNER_READ .. OTHERS_EXECUTE map to bits 0400 .. 0001 in declaration order.
-        for (int i = 0; i < all.length; i++) {
-            if ((mode & (0400 >> i)) != 0) {
-                s.add(all[i]);
-            }
-        }
-        return s;
+        return ((EnumSet<PosixFilePermission>) PERMISSIONS[mode & 0777]).clone();
     }
 
     @Override

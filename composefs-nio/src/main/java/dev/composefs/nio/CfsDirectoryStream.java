@@ -51,7 +51,6 @@ final class CfsDirectoryStream implements DirectoryStream<Path> {
 
     private final class Entries implements Iterator<Path> {
         private Path next;
-        private byte[] name = new byte[256];
 
         @Override
         public boolean hasNext() {
@@ -78,12 +77,7 @@ final class CfsDirectoryStream implements DirectoryStream<Path> {
         private Path advance() {
             try {
                 while (cursor.next()) {
-                    int len = cursor.nameLength();
-                    if (len > name.length) {
-                        name = new byte[len];
-                    }
-                    cursor.copyName(name, 0);
-                    CfsPath p = dir.resolveName(name, 0, len, cursor.inode());
+                    CfsPath p = dir.resolveEntry(cursor);
                     if (filter == null || filter.accept(p)) {
                         return p;
                     }

@@ -126,7 +126,13 @@ final class CfsFileSystem extends FileSystem {
 
     CfsFileAttributes attributes(CfsPath path, boolean follow) throws IOException {
         long ino = resolver.lookup(path, follow);
-        return new CfsAttributes(image().stat(ino), new CfsAttributes.FileKey(this, ino));
+        CfsAttributes known = path.attributes();
+        if (known != null && known.stat().ino() == ino) {
+            return known;
+        }
+        CfsAttributes a = new CfsAttributes(image().stat(ino), this);
+        path.rememberAttributes(a);
+        return a;
     }
 
     List<Xattr> xattrs(CfsPath path, boolean follow) throws IOException {

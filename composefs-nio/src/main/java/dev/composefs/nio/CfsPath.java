@@ -1,5 +1,6 @@
 package dev.composefs.nio;
 
+import dev.composefs.format.image.DirectoryCursor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.LinkOption;
@@ -30,6 +31,8 @@ final class CfsPath implements Path {
     private final long inodeHint;
     private volatile int[] offsets;
     private int hash;
+    /** The attributes of {@link #inodeHint}, once read: the image never changes, so they never go stale. */
+    private CfsAttributes attributes;
 
     CfsPath(CfsFileSystem fs, byte[] normalizedPath) {
         this(fs, normalizedPath, NO_HINT);
@@ -49,6 +52,22 @@ final class CfsPath implements Path {
     /** The inode this path names without following a final symlink, if known; else -1. */
     long inodeHint() {
         return inodeHint;
+    }
+
+    /** The attributes of the hinted inode, if already read; else null. */
+    CfsAttributes attributes() {
+        return attributes;
+    }
+
+    /**
+     * Remembers the attributes of the hinted inode, so the second stat of a walk's entry (the walker's,
+     * then the visitor's) costs nothing. A race only stores equal snapshots; the record's final fields
+     * make the plain field safe to publish.
+     */
+    void rememberAttributes(CfsAttributes a) {
+        if (a.stat().ino() == inodeHint) {
+            attributes = a;
+        }
     }
 
     private int[] offsets() {
@@ -263,6 +282,23 @@ final class CfsPath implements Path {
     }
 
     /** This path with one more name; {@code hint} is the inode it names, if known (else -1). */
+    /**
+     * The entry {@code cursor} is at, as a child of this directory remembering its inode: the name is
+     * copied from the image straight into the new path's bytes.
+     */
+    CfsPath resolveEntry(DirectoryCursor cursor) throws IOException {
+        int len = cursor.nameLength();
+        boolean slash = path.length > 0 && path[path.length - 1] != PathBytes.SEP;
+        int at = path.length + (slash ? 1 : 0);
+        byte[] r = new byte[at + len];
+        System.arraycopy(path, 0, r, 0, path.length);
+        if (slash) {
+            r[path.length] = PathBytes.SEP;
+        }
+        cursor.copyName(r, at);
+        return new CfsPath(fs, r, cursor.inode());
+    }
+
     CfsPath resolveName(byte[] name, int off, int len, long hint) {
         return new CfsPath(fs, path.length == 0 ? Arrays.copyOfRange(name, off, off + len) : join(path, name, off, len), hint);
     }

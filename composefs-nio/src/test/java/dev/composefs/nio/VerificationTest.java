@@ -215,7 +215,9 @@ class VerificationTest {
             Path image = Files.write(dir.resolve("planted.cfs"), bytes);
             try (FileSystem fs = FileSystems.newFileSystem(image, Map.of("basedir", objects, "verity", "none"))) {
                 IOException e = assertThrows(IOException.class, () -> Files.readAllBytes(fs.getPath("/f")), plant.getValue());
-                assertTrue(e.getMessage().contains("/f"), e.getMessage());
+                // Refused by the backing store (naming the file) or by the reader when the inode's content is read.
+                assertTrue(e.getMessage().contains("/f")
+                        || e.getMessage().contains("planted.cfs") && e.getMessage().contains("backing path"), e.getMessage());
             } catch (IOException refusedAtOpen) {
                 // A reader that rejects such a path when opening the image refuses it too.
                 assertTrue(refusedAtOpen.getMessage().contains("planted.cfs"), refusedAtOpen.getMessage());

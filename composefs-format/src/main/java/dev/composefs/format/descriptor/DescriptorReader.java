@@ -27,31 +27,39 @@ import java.util.List;
 /**
  * Reads a composefs descriptor (CFS_VERSION 1) through {@link ImageData}.
  *
- * <p>{@link #open} validates the whole image before anything is served (see
- * {@link DescriptorValidator}): the superblock, every inode, every vdata reference against the vdata
- * section, every dirent and xattr blob, and the directory graph. After that, lookups and walks
- * cannot loop and every answer is well-formed; each read still goes through {@code ImageData}'s bounds
- * checks. Stat data comes from the descriptor alone and backing files are never touched.
+ * <p>Opening costs the same whatever the image size: {@link #open} checks the superblock and the root
+ * inode only, and allocates nothing per inode. Everything else is validated where it is used, with the
+ * same rules and the same reports as a check of the whole image would give: an inode's fixed part
+ * whenever it is decoded, a symlink target, backing path or xattr blob whenever it is read (see
+ * {@link DescriptorValidator}), and a directory's dirent blob, including the local rules that keep
+ * the directory graph a tree, the first time the directory is listed or searched (see
+ * {@link DirentValidator}). So every answer is well-formed, lookups and walks cannot loop, and damage
+ * is reported when a walk reaches it; each read still goes through {@code ImageData}'s bounds checks.
+ * Stat data comes from the descriptor alone and backing files are never touched.
  */
 public final class DescriptorReader implements Image {
     private final ImageData data;
     private final long inodeCount;
     private final long vdataOffset;
     private final long vdataLength;
+    private final DescriptorValidator validator;
+    private final DirentValidator dirents;
 
     private DescriptorReader(ImageData data, long inodeCount, long vdataOffset) {
         this.data = data;
         this.inodeCount = inodeCount;
         this.vdataOffset = vdataOffset;
         this.vdataLength = data.size() - vdataOffset;
+        this.validator = new DescriptorValidator(this);
+        this.dirents = new DirentValidator(this, validator);
     }
 
     /**
-     * Opens and validates a descriptor. The reader owns {@code data} from then on; on failure
-     * {@code data} is left open for the caller to close.
+     * Opens a descriptor, checking its superblock and root inode. The reader owns {@code data} from
+     * then on; on failure {@code data} is left open for the caller to close.
      *
      * @throws UnsupportedImageException if the magic is missing or the version is not 1
-     * @throws CorruptImageException     if anything in the image is damaged
+     * @throws CorruptImageException     if the superblock or the root inode is damaged
      */
     public static DescriptorReader open(ImageData data) throws IOException {
         if (data.size() < SB_MAGIC + 4 || data.u32(SB_MAGIC) != Integer.toUnsignedLong(CFS_MAGIC)) {
@@ -74,7 +82,9 @@ public final class DescriptorReader implements Image {
                     + data.size() + " bytes)");
         }
         DescriptorReader reader = new DescriptorReader(data, (vdataOffset - SUPERBLOCK_SIZE) / INODE_SIZE, vdataOffset);
-        new DescriptorValidator(reader).validate();
+        if (reader.validator.inode(0) != FileType.DIRECTORY) {
+            throw data.corrupt(inodeOffset(0) + ST_MODE, 0, "the root inode is not a directory");
+        }
         return reader;
     }
 
@@ -107,8 +117,9 @@ public final class DescriptorReader implements Image {
         return type(ino);
     }
 
+    /** The type of inode {@code ino}, after checking its fixed part. */
     private FileType type(long ino) throws IOException {
-        return FileType.ofMode((int) rawMode(checkIno(ino)));
+        return validator.inode(checkIno(ino));
     }
 
     private long checkIno(long ino) {
@@ -144,7 +155,8 @@ public final class DescriptorReader implements Image {
 
     @Override
     public Stat stat(long ino) throws IOException {
-        long base = inodeOffset(checkIno(ino));
+        type(ino);
+        long base = inodeOffset(ino);
         return new Stat(ino,
                 (int) data.u32(base + ST_MODE),
                 data.u32(base + ST_NLINK),
@@ -156,11 +168,14 @@ public final class DescriptorReader implements Image {
                 new Timespec(data.u64(base + ST_CTIM_SEC), (int) data.u32(base + ST_CTIM_NSEC)));
     }
 
+    /** The dirent blob of directory {@code dirIno}, validated. */
     private Vdata dirents(long dirIno) throws IOException {
         if (type(dirIno) != FileType.DIRECTORY) {
             throw new NotDirectoryException(describe(dirIno));
         }
-        return vdata(dirIno, VARIABLE_DATA, "dirents");
+        Vdata blob = vdata(dirIno, VARIABLE_DATA, "dirents");
+        dirents.check(dirIno, blob);
+        return blob;
     }
 
     @Override
@@ -202,15 +217,18 @@ public final class DescriptorReader implements Image {
             throw new NotLinkException(describe(ino));
         }
         Vdata target = vdata(ino, VARIABLE_DATA, "symlink target");
+        validator.symlinkTarget(ino, target);
         return data.bytes(target.offset(), target.length());
     }
 
     @Override
     public List<Xattr> xattrs(long ino) throws IOException {
-        Vdata blob = vdata(checkIno(ino), XATTRS, "xattrs");
+        type(ino);
+        Vdata blob = vdata(ino, XATTRS, "xattrs");
         if (!blob.present()) {
             return List.of();
         }
+        validator.xattrs(ino, blob);
         int count = data.u16(blob.offset());
         List<Xattr> result = new ArrayList<>(count);
         long element = blob.offset() + XATTRS_HEADER_SIZE;
@@ -241,10 +259,11 @@ public final class DescriptorReader implements Image {
             return Content.EMPTY;
         }
         Vdata digest = vdata(ino, DIGEST, "digest");
+        byte[] backingPath = validator.backingPath(ino, path);
         FsVerityDigest expected = digest.present()
                 ? FsVerityDigest.of(FsVerityAlgorithm.SHA256, data.bytes(digest.offset(), digest.length()))
                 : null;
-        return new Content.Backing(data.bytes(path.offset(), path.length()), expected);
+        return new Content.Backing(backingPath, expected);
     }
 
     @Override

@@ -6,62 +6,33 @@ import dev.composefs.format.image.ImageData;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import java.io.IOException;
-import java.util.BitSet;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
- * Checks a whole descriptor when it is opened: what the kernel checked (section 4.7 of
- * descriptor-v1.md) and what it forgot. Every inode has a known file type; every vdata reference lies
- * in the vdata section; payloads obey the per-type rules; backing paths stay inside the base
- * directory; dirents are in range, strictly sorted, well-named and typed like their targets; xattr
- * blobs are consistent; and no directory has two names and none names the root, so the directories
- * reachable from the root form a tree and every walk from the root terminates.
+ * The rules one descriptor inode and its payloads obey (what the kernel checked, section 4.7 of
+ * descriptor-v1.md, and what it forgot), checked where they are used rather than all at open: an
+ * inode's fixed part whenever it is decoded, a symlink target, backing path or xattr blob whenever
+ * it is read. Each check costs the size of what it checks, so nothing is remembered; dirent blobs,
+ * which are searched again and again, are validated once by {@link DirentValidator}.
  */
 final class DescriptorValidator {
     private final DescriptorReader reader;
     private final ImageData data;
-    /** Directories that some dirent already names. */
-    private final BitSet named = new BitSet();
-    /*
-     * Blobs already found valid. The writer deduplicates payloads and xattrs, so sharing is normal; a
-     * hostile image could share one huge blob among millions of inodes and multiply the work. Dirent
-     * blobs are remembered only when they name no directory: a second use of one that does is an error.
-     */
-    private final Set<Vdata> validBackingPaths = new HashSet<>();
-    private final Set<Vdata> validSymlinkTargets = new HashSet<>();
-    private final Set<Vdata> validXattrs = new HashSet<>();
-    private final Set<Vdata> validLeafDirents = new HashSet<>();
 
     DescriptorValidator(DescriptorReader reader) {
         this.reader = reader;
         this.data = reader.data();
     }
 
-    void validate() throws IOException {
-        for (long ino = 0; ino < reader.inodeCount(); ino++) {
-            validateInode(ino);
-        }
-        if (typeOf(0, 0) != FileType.DIRECTORY) {
-            throw data.corrupt(inodeOffset(0) + ST_MODE, 0, "the root inode is not a directory");
-        }
-    }
-
-    /** The type of {@code target}, reported against {@code ino} when the mode is invalid. */
-    private FileType typeOf(long target, long ino) throws IOException {
-        long mode = reader.rawMode(target);
-        FileType type = FileType.ofMode((int) mode);
-        if (type == null || (mode & ~0177777L) != 0) {
-            throw data.corrupt(inodeOffset(target) + ST_MODE, target, "st_mode 0" + Long.toOctalString(mode)
-                    + " is not a valid file type and permissions"
-                    + (target == ino ? "" : " (named by a dirent of inode " + ino + ")"));
-        }
-        return type;
-    }
-
-    private void validateInode(long ino) throws IOException {
+    /**
+     * Checks the fixed part of inode {@code ino}: a known file type and no mode bits above 0177777,
+     * {@code st_size} at most 2^63 - 1, every vdata reference within the vdata section, the variable
+     * data each type allows, and a digest of 32 bytes on regular files only.
+     *
+     * @return the inode's file type
+     */
+    FileType inode(long ino) throws IOException {
         long base = inodeOffset(ino);
-        FileType type = typeOf(ino, ino);
+        FileType type = type(ino, ino);
         long size = data.u64(base + ST_SIZE);
         if (size < 0) {
             throw data.corrupt(base + ST_SIZE, ino, "st_size " + Long.toUnsignedString(size) + " exceeds 2^63 - 1");
@@ -70,9 +41,6 @@ final class DescriptorValidator {
         long where = base + VARIABLE_DATA;
         switch (type) {
             case DIRECTORY:
-                if (variable.present() && !validLeafDirents.contains(variable) && !validateDirents(ino, variable)) {
-                    validLeafDirents.add(variable);
-                }
                 break;
             case REGULAR:
                 if (size > 0 && !variable.present()) {
@@ -81,19 +49,10 @@ final class DescriptorValidator {
                 if (size == 0 && variable.present()) {
                     throw data.corrupt(where, ino, "empty regular file has a backing path");
                 }
-                if (variable.present() && validBackingPaths.add(variable)) {
-                    validateBackingPath(ino, variable);
-                }
                 break;
             case SYMLINK:
                 if (!variable.present()) {
                     throw data.corrupt(where, ino, "symlink has an empty target");
-                }
-                if (validSymlinkTargets.add(variable)) {
-                    checkPathLength(ino, variable, "symlink target");
-                    if (data.indexOf(variable.offset(), variable.length(), (byte) 0) >= 0) {
-                        throw data.corrupt(variable.offset(), ino, "symlink target contains NUL");
-                    }
                 }
                 break;
             default:
@@ -109,20 +68,38 @@ final class DescriptorValidator {
         if (digest.present() && type != FileType.REGULAR) {
             throw data.corrupt(base + DIGEST, ino, "a " + type + " inode has a digest");
         }
-        Vdata xattrs = reader.vdata(ino, XATTRS, "xattrs");
-        if (xattrs.present() && validXattrs.add(xattrs)) {
-            validateXattrs(ino, xattrs);
+        reader.vdata(ino, XATTRS, "xattrs");
+        return type;
+    }
+
+    /**
+     * The file type of {@code target} after checking its mode, reported against {@code ino} (the
+     * directory naming it) when they differ.
+     */
+    FileType type(long target, long ino) throws IOException {
+        long mode = reader.rawMode(target);
+        FileType type = FileType.ofMode((int) mode);
+        if (type == null || (mode & ~0177777L) != 0) {
+            throw data.corrupt(inodeOffset(target) + ST_MODE, target, "st_mode 0" + Long.toOctalString(mode)
+                    + " is not a valid file type and permissions"
+                    + (target == ino ? "" : " (named by a dirent of inode " + ino + ")"));
+        }
+        return type;
+    }
+
+    /** At most {@code PATH_MAX} bytes, no NUL. */
+    void symlinkTarget(long ino, Vdata target) throws IOException {
+        checkPathLength(ino, target, "symlink target");
+        if (data.indexOf(target.offset(), target.length(), (byte) 0) >= 0) {
+            throw data.corrupt(target.offset(), ino, "symlink target contains NUL");
         }
     }
 
-    private void checkPathLength(long ino, Vdata v, String what) throws IOException {
-        if (v.length() > PATH_MAX) {
-            throw data.corrupt(v.offset(), ino, what + " is " + v.length() + " bytes, longer than PATH_MAX (" + PATH_MAX + ")");
-        }
-    }
-
-    /** Relative, no NUL, no {@code ..} component: a backing path cannot leave its base directory. */
-    private void validateBackingPath(long ino, Vdata v) throws IOException {
+    /**
+     * The backing path {@code v} of regular file {@code ino}, checked: at most {@code PATH_MAX} bytes,
+     * relative, no NUL, no {@code ..} component, so it cannot leave its base directory.
+     */
+    byte[] backingPath(long ino, Vdata v) throws IOException {
         checkPathLength(ino, v, "backing path");
         byte[] path = data.bytes(v.offset(), v.length());
         if (path[0] == '/') {
@@ -140,87 +117,20 @@ final class DescriptorValidator {
                 start = i + 1;
             }
         }
+        return path;
     }
 
-    /** Validates one dirent blob; returns whether it names any directory. */
-    private boolean validateDirents(long ino, Vdata blob) throws IOException {
-        if (blob.length() < DIRENTS_HEADER_SIZE) {
-            throw data.corrupt(blob.offset(), ino, "dirent blob of " + blob.length() + " bytes is shorter than its header");
-        }
-        long count = data.u32(blob.offset());
-        if (count == 0) {
-            throw data.corrupt(blob.offset(), ino, "dirent blob has n_dirents 0");
-        }
-        long tableEnd = DIRENTS_HEADER_SIZE + count * DIRENT_SIZE;
-        if (tableEnd > blob.length()) {
-            throw data.corrupt(blob.offset(), ino, "n_dirents " + count + " needs " + tableEnd
-                    + " bytes but the dirent blob has " + blob.length());
-        }
-        long names = blob.offset() + tableEnd;
-        long namesLength = blob.length() - tableEnd;
-        long previousName = -1;
-        int previousLength = 0;
-        boolean namesDirectories = false;
-        for (long i = 0; i < count; i++) {
-            long entry = blob.offset() + DIRENTS_HEADER_SIZE + i * DIRENT_SIZE;
-            long target = data.u32(entry + DIRENT_INODE_NUM);
-            long nameOffset = data.u32(entry + DIRENT_NAME_OFFSET);
-            int nameLength = data.u8(entry + DIRENT_NAME_LEN);
-            int dType = data.u8(entry + DIRENT_D_TYPE);
-            if (nameLength == 0) {
-                throw data.corrupt(entry + DIRENT_NAME_LEN, ino, "dirent " + i + " has an empty name");
-            }
-            if (nameOffset > namesLength - nameLength) {
-                throw data.corrupt(entry + DIRENT_NAME_OFFSET, ino, "dirent " + i + " name {offset " + nameOffset
-                        + ", length " + nameLength + "} runs past the name area (" + namesLength + " bytes)");
-            }
-            long name = names + nameOffset;
-            validateName(ino, i, name, nameLength);
-            if (previousName >= 0 && data.compare(previousName, previousLength, name, nameLength) >= 0) {
-                throw data.corrupt(entry, ino, "dirent " + i + " '" + nameAt(name, nameLength)
-                        + "' is not strictly after '" + nameAt(previousName, previousLength)
-                        + "': entries must be sorted and unique");
-            }
-            previousName = name;
-            previousLength = nameLength;
-            if (target >= reader.inodeCount()) {
-                throw data.corrupt(entry + DIRENT_INODE_NUM, ino, "dirent '" + nameAt(name, nameLength) + "' names inode "
-                        + target + " but the image has " + reader.inodeCount() + " inodes");
-            }
-            FileType targetType = typeOf(target, ino);
-            if (dType != targetType.direntType()) {
-                throw data.corrupt(entry + DIRENT_D_TYPE, ino, "dirent '" + nameAt(name, nameLength) + "' has d_type "
-                        + dType + " but inode " + target + " is a " + targetType);
-            }
-            if (targetType == FileType.DIRECTORY) {
-                if (target == 0 || named.get((int) target)) {
-                    throw data.corrupt(entry + DIRENT_INODE_NUM, ino, "dirent '" + nameAt(name, nameLength)
-                            + "' names directory inode " + target + ", which "
-                            + (target == 0 ? "is the root" : "already has a name")
-                            + ": a cycle through an ancestor or a hard-linked directory");
-                }
-                named.set((int) target);
-                namesDirectories = true;
-            }
-        }
-        return namesDirectories;
-    }
-
-    private void validateName(long ino, long index, long name, int length) throws IOException {
-        if ((length == 1 && data.u8(name) == '.') || (length == 2 && data.u8(name) == '.' && data.u8(name + 1) == '.')) {
-            throw data.corrupt(name, ino, "dirent " + index + " is named '.' or '..'");
-        }
-        long bad = data.indexOfEither(name, length, (byte) '/', (byte) 0);
-        if (bad >= 0) {
-            throw data.corrupt(bad, ino, "dirent " + index + " name contains '/' or NUL");
+    private void checkPathLength(long ino, Vdata v, String what) throws IOException {
+        if (v.length() > PATH_MAX) {
+            throw data.corrupt(v.offset(), ino, what + " is " + v.length() + " bytes, longer than PATH_MAX (" + PATH_MAX + ")");
         }
     }
 
-    private String nameAt(long offset, int length) throws IOException {
-        return Name.of(data.bytes(offset, length)).toString();
-    }
-
-    private void validateXattrs(long ino, Vdata blob) throws IOException {
+    /**
+     * A header that fits, {@code n_attr} at least 1, elements that fit, keys of 1..255 bytes
+     * without NUL.
+     */
+    void xattrs(long ino, Vdata blob) throws IOException {
         if (blob.length() < XATTRS_HEADER_SIZE) {
             throw data.corrupt(blob.offset(), ino, "xattr blob of " + blob.length() + " bytes is shorter than its header");
         }

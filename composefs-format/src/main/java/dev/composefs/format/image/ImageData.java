@@ -28,8 +28,6 @@ public final class ImageData implements Closeable {
     /** The largest image this class maps. */
     public static final long MAX_SIZE = Integer.MAX_VALUE;
 
-    private static final int SHORT_COPY = 48;
-
     private final Path file;
     private final ByteBuffer buffer;
     private final int size;
@@ -156,15 +154,7 @@ public final class ImageData implements Closeable {
     /** Copies {@code length} bytes at {@code offset} into {@code dst} at {@code dstOffset}. */
     public void copy(long offset, byte[] dst, int dstOffset, int length) throws IOException {
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
-        int start = at(offset, length);
-        if (length <= SHORT_COPY) {
-            // Names are short; a bulk copy out of mapped memory costs more than it saves for them.
-            for (int i = 0; i < length; i++) {
-                dst[dstOffset + i] = buffer.get(start + i);
-            }
-        } else {
-            buffer.get(start, dst, dstOffset, length);
-        }
+        buffer.get(at(offset, length), dst, dstOffset, length);
     }
 
     /** The position of the first byte {@code value} in {@code [offset, offset + length)}, or -1. */
