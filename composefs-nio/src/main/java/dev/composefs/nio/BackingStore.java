@@ -41,11 +41,13 @@ final class BackingStore implements AutoCloseable {
     private final MerkleTreeCache trees = MerkleTreeCache.inMemory(TREE_CACHE_BYTES);
     private final Map<Path, Path> realBasedirs = new ConcurrentHashMap<>();
     private final ObjectOpener opener;
+    private final String basedirsText;
 
     BackingStore(List<Path> basedirs, VerityMode mode) {
         this.basedirs = basedirs;
         this.mode = mode;
         this.opener = new ObjectOpener(ObjectOpener.DEFAULT_TIMEOUT_MILLIS);
+        this.basedirsText = basedirs.toString();
     }
 
     /**
@@ -63,7 +65,7 @@ final class BackingStore implements AutoCloseable {
             throw new FileSystemException(file, null, "no expected fs-verity digest for backing object " + rel
                     + ", and verity=require");
         }
-        String describe = "backing object " + rel + " (base directories " + basedirs + ")";
+        String describe = "backing object " + rel + " (base directories " + basedirsText + ")";
         for (Path basedir : basedirs) {
             Path real = locate(file, basedir, rel, describe);
             if (real == null) {

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  * (symlink-aware lookup inside the image), {@link CfsDirectoryStream} (lazy listings),
  * {@link AttributeViews} and {@link AttributeMaps} (attribute views and the {@code "view:a,b"}
  * grammar), {@link CfsFileChannel} (read-only content channels), {@link BackingStore} (finding and
- * verifying objects in the base directories), {@link FileSystemState} (open/closed and what must close
- * with the file system) and {@link CfsFileStore}.
+ * verifying objects in the base directories; {@link ObjectOpener} opens them without ever hanging),
+ * {@link OpenFileLimit} (the bound on open channels), {@link FileSystemState} (open/closed and what
+ * must close with the file system) and {@link CfsFileStore}.
  *
  * <p><b>One check each.</b> Every operation that touches the image goes through {@link #image()},
  * which throws {@link java.nio.file.ClosedFileSystemException} once the file system is closed; every

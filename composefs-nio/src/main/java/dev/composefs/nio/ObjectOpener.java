@@ -5,6 +5,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,7 +83,12 @@ final class ObjectOpener implements AutoCloseable {
      *                             regular file, changed while it was opened, or its open did not complete
      */
     SeekableByteChannel open(String file, Path object, String describe) throws IOException {
-        BasicFileAttributes checked = Files.readAttributes(object, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes checked;
+        try {
+            checked = Files.readAttributes(object, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file, object.toString(), describe + " was removed while it was looked up");
+        }
         if (!checked.isRegularFile()) {
             throw new FileSystemException(file, object.toString(), describe + " is not a regular file but "
                     + typeOf(object, checked));
@@ -91,7 +98,12 @@ final class ObjectOpener implements AutoCloseable {
             return Files.newByteChannel(target, StandardOpenOption.READ);
         }
         PendingOpen pending = new PendingOpen(target);
-        workers.execute(pending);
+        try {
+            workers.execute(pending);
+        } catch (RejectedExecutionException e) {
+            // The workers stop when the file system closes: an open racing the close fails as after it.
+            throw new ClosedFileSystemException();
+        }
         FileChannel ch = await(file, object, describe, checked, pending);
         try {
             BasicFileAttributes now = Files.readAttributes(object, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
