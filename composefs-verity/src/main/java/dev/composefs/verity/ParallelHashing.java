@@ -130,7 +130,9 @@ final class ParallelHashing {
 
         @Override
         Worker newWorker() {
-            return new Worker(new BlockHasher(params), new byte[chunkBlocks * params.blockSize()], new byte[params.blockSize()]);
+            // A small file's worker needs a buffer for its blocks only, not a whole chunk.
+            int bufferBlocks = Math.min(chunkBlocks, blockCount);
+            return new Worker(new BlockHasher(params), new byte[bufferBlocks * params.blockSize()], new byte[params.blockSize()]);
         }
 
         @Override

@@ -25,7 +25,8 @@ import java.util.Objects;
  * and 4 KiB blocks). Every read hashes each block it returns and compares it with the kept hash
  * before a byte of it is copied out; large sequential reads hash their blocks on the shared pool as
  * well as the calling thread. Reading a file once therefore costs about two hash passes when it is
- * first opened and about one when its tree is cached.
+ * first opened and about one when its tree is cached. A file of at most 256 KiB is read and hashed
+ * once at open and then served from that verified copy: one hash pass, no tree cache.
  *
  * <p><b>Semantics.</b> {@link #size()} is the verified size, whatever the file's current length;
  * reads past it return -1. A read whose first block fails verification throws a
@@ -35,6 +36,8 @@ import java.util.Objects;
  */
 public final class VerifiedChannel implements SeekableByteChannel {
     private static final int MAX_BATCH_BYTES = 256 * 1024;
+    /** Files up to this size (for blocks up to 256 KiB) are read, hashed and served whole. */
+    static final int WHOLE_FILE_MAX = MAX_BATCH_BYTES;
     private static final int READ_AHEAD_BLOCKS = 16;
     /** Batches of at least this many blocks are hashed in parallel. */
     private static final int PARALLEL_BLOCKS = 32;
@@ -63,7 +66,9 @@ public final class VerifiedChannel implements SeekableByteChannel {
         this.bs = tree.parameters().blockSize();
         this.size = tree.dataSize();
         this.hasher = new BlockHasher(tree.parameters());
-        this.batch = new byte[Math.max(bs, MAX_BATCH_BYTES / bs * bs)];
+        // Sized to the file when it is small: opening many small files must not clear 256 KiB each.
+        long blocks = MerkleTree.blockCount(size, bs);
+        this.batch = new byte[(int) Math.max(1, Math.min(MAX_BATCH_BYTES / bs, blocks)) * bs];
         this.zeros = new byte[bs];
         this.dl = tree.parameters().algorithm().digestLength();
         this.hashes = new byte[batch.length / bs * dl];
@@ -104,6 +109,10 @@ public final class VerifiedChannel implements SeekableByteChannel {
             throw new IllegalArgumentException("expected digest is " + expected.algorithm().label()
                     + " but the parameters say " + params.algorithm().label());
         }
+        VerifiedChannel small = openWhole(channel, name, expected, params);
+        if (small != null) {
+            return small;
+        }
         MerkleTree tree = cache.get(expected);
         if (tree == null || !tree.digest().equals(expected)) {
             tree = build(channel, name, params);
@@ -114,6 +123,45 @@ public final class VerifiedChannel implements SeekableByteChannel {
             cache.put(tree);
         }
         return new VerifiedChannel(channel, name, tree);
+    }
+
+    /**
+     * A file that fits one batch is read once, hashed once and then served from the verified batch:
+     * the bytes checked are the bytes served, whatever happens to the file afterwards, and opening many
+     * small files costs one hash pass instead of two. Returns null for a larger file.
+     */
+    private static VerifiedChannel openWhole(SeekableByteChannel ch, String name, FsVerityDigest expected,
+                                             FsVerityParameters params) throws IOException {
+        int bs = params.blockSize();
+        int capacity = Math.max(bs, MAX_BATCH_BYTES / bs * bs);
+        long size = ch.size();
+        if (size > capacity) {
+            return null;
+        }
+        // One byte more than the size: a file that grew since size() was asked goes the long way.
+        ByteBuffer content = ByteBuffer.allocate((int) size + 1);
+        if (ch instanceof FileChannel fc) {
+            while (content.hasRemaining() && fc.read(content, content.position()) >= 0) {
+                // positional reads until full or end of file
+            }
+        } else {
+            ch.position(0);
+            while (content.hasRemaining() && ch.read(content) >= 0) {
+                // until full or end of file
+            }
+        }
+        if (content.position() > size) {
+            return null;
+        }
+        MerkleTree tree = new FsVerityHasher(params, true).update(content.array(), 0, content.position()).tree();
+        if (!tree.digest().equals(expected)) {
+            throw new VerityException(name + ": fs-verity digest is " + tree.digest() + ", expected " + expected);
+        }
+        VerifiedChannel v = new VerifiedChannel(ch, name, tree);
+        System.arraycopy(content.array(), 0, v.batch, 0, content.position());
+        v.batchFirst = 0;
+        v.batchBlocks = (int) tree.blockCount();
+        return v;
     }
 
     private static MerkleTree build(SeekableByteChannel ch, String name, FsVerityParameters params) throws IOException {

@@ -12,11 +12,20 @@ import java.io.IOException;
  * among them, which makes lookup a binary search over blocks and then within one.
  *
  * <p>{@link #checkBlock} validates a block's layout; the accessors assume it passed, but every read
- * still goes through {@link ImageData}'s bounds checks.
+ * still goes through {@link ImageData}'s bounds checks. {@link ErofsValidator} checks a whole
+ * directory before the reader lists or searches it.
  */
 final class ErofsDirectory {
     /** {@code EROFS_NAME_LEN}: the longest name. */
     static final int NAME_MAX = 255;
+    /** File types by {@code EROFS_FT_*} code: every listed entry needs one. */
+    private static final FileType[] FILE_TYPES = new FileType[Dirent.EROFS_FT_SYMLINK + 1];
+
+    static {
+        for (FileType t : FileType.values()) {
+            FILE_TYPES[Dirent.fileTypeOfMode(t.modeBits())] = t;
+        }
+    }
 
     private final ImageData data;
     private final ErofsInode inode;
@@ -64,12 +73,7 @@ final class ErofsDirectory {
 
     /** The file type an {@code EROFS_FT_*} code stands for, or {@code null} for an unknown code. */
     static FileType fileType(int erofsFileType) {
-        for (FileType t : FileType.values()) {
-            if (Dirent.fileTypeOfMode(t.modeBits()) == erofsFileType) {
-                return t;
-            }
-        }
-        return null;
+        return erofsFileType < FILE_TYPES.length ? FILE_TYPES[erofsFileType] : null;
     }
 
     /** Byte offset of the entry's name in the file. */
@@ -101,9 +105,21 @@ final class ErofsDirectory {
 
     /**
      * Checks block {@code block}: a dirent table of whole entries within the block, names in
-     * increasing offsets, each 1..255 bytes, without NUL or {@code /}, and sorted within the block.
+     * increasing offsets, each 1..255 bytes, without NUL or {@code /}.
      */
     void checkBlock(int block) throws IOException {
+        int count = checkTable(block);
+        for (int i = 0; i < count; i++) {
+            int length = checkName(block, i);
+            long bad = data.indexOfEither(nameOffset(block, i), length, (byte) '/', (byte) 0);
+            if (bad >= 0) {
+                throw data.corrupt(bad, inode.nid(), "dirent " + i + " of block " + block + " has '/' or NUL in its name");
+            }
+        }
+    }
+
+    /** Checks that block {@code block} lies in the file and starts a dirent table that fits it; returns its size. */
+    private int checkTable(int block) throws IOException {
         long nid = inode.nid();
         long start = blockOffset(block);
         int length = layout.blockLength(block);
@@ -116,22 +132,24 @@ final class ErofsDirectory {
             throw data.corrupt(start + Dirent.OFF_NAMEOFF, nid, "directory block " + block + " starts with nameoff "
                     + first + ", not a multiple of 12 within its " + length + " bytes");
         }
-        int count = first / Dirent.SIZE;
-        for (int i = 0; i < count; i++) {
-            long at = direntOffset(block, i);
-            int nameoff = data.u16(at + Dirent.OFF_NAMEOFF);
-            int nameLength = nameLength(block, i);
-            if (nameoff < first || nameoff > length || nameLength < 1 || nameLength > NAME_MAX) {
-                throw data.corrupt(at + Dirent.OFF_NAMEOFF, nid, "dirent " + i + " of block " + block + " has nameoff "
-                        + nameoff + " and a name of " + nameLength + " bytes (names must be 1.." + NAME_MAX
-                        + " bytes in increasing order within the block)");
-            }
-            long name = start + nameoff;
-            long bad = data.indexOfEither(name, nameLength, (byte) '/', (byte) 0);
-            if (bad >= 0) {
-                throw data.corrupt(bad, nid, "dirent " + i + " of block " + block + " has '/' or NUL in its name");
-            }
+        return first / Dirent.SIZE;
+    }
+
+    /**
+     * Checks that entry {@code entry} of a block whose table passed {@link #checkTable} has a name of
+     * 1..255 bytes in it; returns the name's length.
+     */
+    private int checkName(int block, int entry) throws IOException {
+        long at = direntOffset(block, entry);
+        int first = data.u16(blockOffset(block) + Dirent.OFF_NAMEOFF);
+        int nameoff = data.u16(at + Dirent.OFF_NAMEOFF);
+        int nameLength = nameLength(block, entry);
+        if (nameoff < first || nameoff > layout.blockLength(block) || nameLength < 1 || nameLength > NAME_MAX) {
+            throw data.corrupt(at + Dirent.OFF_NAMEOFF, inode.nid(), "dirent " + entry + " of block " + block
+                    + " has nameoff " + nameoff + " and a name of " + nameLength + " bytes (names must be 1.." + NAME_MAX
+                    + " bytes in increasing order within the block)");
         }
+        return nameLength;
     }
 
     /** Copies the entry's name into {@code dst} at {@code offset}. */
@@ -151,14 +169,24 @@ final class ErofsDirectory {
     }
 
     /**
-     * The nid of the entry named {@code key[offset, offset + length)}, or -1: a binary search for the
-     * last block whose first name is not after the key, then within that block.
+     * Where the entry named {@code key[offset, offset + length)} is, or -1: a binary search for the
+     * last block whose first name is not after the key, then within that block. The answer packs the
+     * block into the high and the entry into the low 32 bits ({@link #block}, {@link #entry}).
+     *
+     * <p>The search trusts the directory's order and layout, so it is for directories that passed
+     * {@link #checkBlock} and the order checks; with {@code guarded} it instead checks every block
+     * table and name it reads ({@link #checkTable}, {@link #checkName}) and can run on a directory
+     * nobody checked yet. Either way the answer is a function of the directory's bytes alone.
      */
-    long lookup(byte[] key, int offset, int length) throws IOException {
+    long find(byte[] key, int offset, int length, boolean guarded) throws IOException {
         int lo = 0;
         int hi = blockCount() - 1;
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
+            if (guarded) {
+                checkTable(mid);
+                checkName(mid, 0);
+            }
             if (compare(mid, 0, key, offset, length) <= 0) {
                 lo = mid;
             } else {
@@ -170,18 +198,31 @@ final class ErofsDirectory {
         }
         int block = lo;
         int low = 0;
-        int high = entryCount(block);
+        int high = guarded ? checkTable(block) : entryCount(block);
         while (low < high) {
             int mid = (low + high) >>> 1;
+            if (guarded) {
+                checkName(block, mid);
+            }
             int c = compare(block, mid, key, offset, length);
             if (c < 0) {
                 low = mid + 1;
             } else if (c > 0) {
                 high = mid;
             } else {
-                return nid(block, mid);
+                return (long) block << 32 | mid;
             }
         }
         return -1;
+    }
+
+    /** The block of a {@link #find} answer. */
+    static int block(long position) {
+        return (int) (position >>> 32);
+    }
+
+    /** The entry within its block of a {@link #find} answer. */
+    static int entry(long position) {
+        return (int) position;
     }
 }

@@ -5,20 +5,20 @@ import dev.composefs.format.tree.FileType;
 import java.io.IOException;
 
 /**
- * A cursor over one validated EROFS directory, block by block, skipping {@code .} and {@code ..} and,
- * in the mounted view, the entries the view hides ({@link ErofsIndex#hidden}).
+ * A cursor over one checked EROFS directory ({@link ErofsValidator#directory}), block by block,
+ * skipping {@code .} and {@code ..} and the entries the view hides ({@link ErofsView#entryType}).
  */
 final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
     private final ErofsDirectory directory;
-    private final ErofsIndex index;
+    private final ErofsView view;
     private int block;
     private int entry = -1;
     private int count;
     private boolean done;
 
-    ErofsDirectoryCursor(ErofsDirectory directory, ErofsIndex index) throws IOException {
+    ErofsDirectoryCursor(ErofsDirectory directory, ErofsView view) throws IOException {
         this.directory = directory;
-        this.index = index;
+        this.view = view;
         this.count = directory.blockCount() > 0 ? directory.entryCount(0) : 0;
         this.done = directory.blockCount() == 0;
     }
@@ -44,11 +44,11 @@ final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
                 continue;
             }
             long target = directory.nid(block, entry);
-            if (index.hidden(target)) {
+            FileType type = view.entryType(target, ErofsDirectory.fileType(directory.fileType(block, entry)));
+            if (type == null) {
                 continue;
             }
-            position(target, directory.nameLength(block, entry),
-                    index.whiteout(target) ? FileType.CHAR_DEVICE : ErofsDirectory.fileType(directory.fileType(block, entry)));
+            position(target, directory.nameLength(block, entry), type);
             return true;
         }
         return false;

@@ -23,55 +23,70 @@ import java.util.Objects;
  * Reads an EROFS composefs image (composefs 1.x, format versions 0, 1 and composefs-rs' 2), or any
  * uncompressed EROFS image with 4096-byte blocks, through {@link ImageData}.
  *
- * <p>{@link #open} validates the whole image before anything is served ({@link ErofsVolume} for the
- * superblock, {@link ErofsValidator} for the tree): after that every inode number the reader accepts
- * was reached from the root, lookups and walks cannot loop, and every answer is well-formed. Inode
- * numbers are nids (the inode's byte offset from the inode area / 32), so they are sparse: walk from
- * {@link #rootInode()} rather than counting up to {@link #inodeCount()}.
+ * <p>{@link #open} costs constant time: it checks the composefs header and superblock
+ * ({@link ErofsVolume}) and the root inode, and allocates nothing per inode. Everything else is
+ * checked when a call first reaches it, by {@link ErofsValidator}: each inode when it is decoded, each
+ * directory the first time it is listed or searched (remembered from then on), a symlink target, the
+ * xattrs or the content when they are read. So a damaged part of the image makes the calls that
+ * reach it fail with a {@link CorruptImageException}, a walk of every entry meets every rule, and
+ * the directories served from the root form a tree, so no walk loops or multiplies (see
+ * {@link ErofsValidator}).
+ *
+ * <p>Inode numbers are nids (the inode's byte offset from the inode area / 32), so they are sparse:
+ * walk from {@link #rootInode()} rather than counting up to {@link #inodeCount()}. The reader cannot
+ * tell, without a walk, whether a nid is one the tree reaches: a nid whose slot lies outside the file
+ * (or a hidden inode, in the mounted view) is refused with an {@link IllegalArgumentException}; any
+ * other is decoded and checked like every inode, so a nid that does not start an inode gives a
+ * {@link CorruptImageException} (or, by chance, the well-formed answers of whatever its bytes hold).
+ * Use the numbers {@link #rootInode}, {@link #lookup} and the cursors give.
  *
  * <p>The reader presents one {@link ImageView}: the {@link ImageView#MOUNTED mounted view} (the tree the
- * image was made from; the default) or the {@link ImageView#RAW raw view} (the EROFS tree as stored).
- * Inodes are decoded from the mapped file on every call (nothing is cached besides the open-time
- * index), so the reader is safe for concurrent use.
+ * image was made from; the default) or the {@link ImageView#RAW raw view} (the EROFS tree as stored),
+ * as {@link ErofsView} decides from each inode. Inodes are decoded from the mapped file on every call;
+ * the only memory is which directories passed their check, so the reader is safe for concurrent use.
  */
 public final class ErofsReader implements Image {
     private final ImageData data;
     private final ErofsVolume volume;
     private final ErofsXattrs xattrs;
-    private final ErofsIndex index;
+    private final ErofsValidator validator;
+    private final ErofsView view;
 
-    private ErofsReader(ImageData data, ErofsVolume volume, ErofsXattrs xattrs, ErofsIndex index) {
+    private ErofsReader(ImageData data, ErofsVolume volume, ErofsXattrs xattrs, ErofsValidator validator,
+                        ErofsView view) {
         this.data = data;
         this.volume = volume;
         this.xattrs = xattrs;
-        this.index = index;
+        this.validator = validator;
+        this.view = view;
     }
 
-    /** Opens and validates an image in the mounted view, like {@link #open(ImageData, ImageView)}. */
+    /** Opens an image in the mounted view, like {@link #open(ImageData, ImageView)}. */
     public static ErofsReader open(ImageData data) throws IOException {
         return open(data, ImageView.MOUNTED);
     }
 
     /**
-     * Opens and validates an image. The reader owns {@code data} from then on; on failure {@code data}
-     * is left open for the caller to close.
+     * Opens an image, checking its header, superblock and root inode. The reader owns {@code data} from
+     * then on; on failure {@code data} is left open for the caller to close.
      *
      * @throws UnsupportedImageException if neither magic is present, the composefs header version is
      *                                   not 1, or the image uses EROFS features composefs never uses
      *                                   (compression, other block sizes, extra devices, ...)
-     * @throws CorruptImageException     if anything in the image is damaged
+     * @throws CorruptImageException     if the superblock or the root inode is damaged
      */
     public static ErofsReader open(ImageData data, ImageView view) throws IOException {
         Objects.requireNonNull(view, "view");
         ErofsVolume volume = ErofsVolume.read(data);
         ErofsXattrs xattrs = new ErofsXattrs(data, volume);
-        ErofsIndex index = new ErofsValidator(data, volume, xattrs).validate(view);
-        return new ErofsReader(data, volume, xattrs, index);
+        ErofsValidator validator = new ErofsValidator(data, volume, xattrs);
+        validator.root();
+        return new ErofsReader(data, volume, xattrs, validator, new ErofsView(view, validator));
     }
 
     /** The view this reader presents. */
     public ImageView view() {
-        return index.view();
+        return view.view();
     }
 
     /**
@@ -82,20 +97,17 @@ public final class ErofsReader implements Image {
         return volume.composefsVersion();
     }
 
-    private void checkIno(long ino) {
-        if (!index.contains(ino)) {
-            throw new IllegalArgumentException(data.file() + ": no inode " + ino + " in the "
-                    + index.view().name().toLowerCase(java.util.Locale.ROOT) + " view of the image");
-        }
-    }
-
+    /** Inode {@code ino}, decoded and checked; see the class comment for the numbers accepted. */
     private ErofsInode inode(long ino) throws IOException {
-        checkIno(ino);
-        return ErofsInode.read(data, volume, ino);
-    }
-
-    private FileType type(ErofsInode inode) {
-        return index.whiteout(inode.nid()) ? FileType.CHAR_DEVICE : inode.type();
+        if (!validator.inFile(ino)) {
+            throw new IllegalArgumentException(data.file() + ": no inode " + ino + ": its slot lies outside the file");
+        }
+        ErofsInode inode = validator.inode(ino);
+        if (view.hidden(inode)) {
+            throw new IllegalArgumentException(data.file() + ": no inode " + ino + " in the "
+                    + view.view().name().toLowerCase(java.util.Locale.ROOT) + " view of the image");
+        }
+        return inode;
     }
 
     private String describe(long ino) {
@@ -112,9 +124,17 @@ public final class ErofsReader implements Image {
         return data.file();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The count the superblock claims ({@code inos}), not verified (a damaged image may claim any
+     * number; unsigned values past {@link Long#MAX_VALUE} read as that): the writers count every inode
+     * they store, hard links once, including the ones the mounted view hides (composefs' root stubs
+     * and whiteouts), so both views report the same number.
+     */
     @Override
     public long inodeCount() {
-        return index.count();
+        return volume.inos() < 0 ? Long.MAX_VALUE : volume.inos();
     }
 
     @Override
@@ -127,7 +147,7 @@ public final class ErofsReader implements Image {
         ErofsInode inode = inode(ino);
         int mode = inode.mode();
         long size = inode.size();
-        if (index.whiteout(ino)) {
+        if (view.whiteout(inode)) {
             mode = FileType.CHAR_DEVICE.modeBits() | (mode & ~FileType.S_IFMT);
             size = 0;
         }
@@ -135,14 +155,9 @@ public final class ErofsReader implements Image {
                 inode.mtime(), inode.mtime());
     }
 
-    /** Reads only the mode: the open-time validation already checked the inode. */
     @Override
     public FileType fileType(long ino) throws IOException {
-        checkIno(ino);
-        if (index.whiteout(ino)) {
-            return FileType.CHAR_DEVICE;
-        }
-        return FileType.ofMode(data.u16(volume.inodeOffset(ino, data.size()) + InodeRecord.OFF_MODE));
+        return view.type(inode(ino));
     }
 
     private ErofsDirectory directory(long dirIno) throws IOException {
@@ -150,7 +165,7 @@ public final class ErofsReader implements Image {
         if (inode.type() != FileType.DIRECTORY) {
             throw new NotDirectoryException(describe(dirIno));
         }
-        return new ErofsDirectory(data, inode);
+        return validator.directory(inode);
     }
 
     @Override
@@ -161,13 +176,19 @@ public final class ErofsReader implements Image {
         if (length == 0 || length > ErofsDirectory.NAME_MAX || dots) {
             return -1;
         }
-        long nid = dir.lookup(name, offset, length);
-        return nid < 0 || index.hidden(nid) ? -1 : nid;
+        long found = dir.find(name, offset, length, false);
+        if (found < 0) {
+            return -1;
+        }
+        int block = ErofsDirectory.block(found);
+        int entry = ErofsDirectory.entry(found);
+        long nid = dir.nid(block, entry);
+        return view.hides(nid, ErofsDirectory.fileType(dir.fileType(block, entry))) ? -1 : nid;
     }
 
     @Override
     public DirectoryCursor openDirectory(long dirIno) throws IOException {
-        return new ErofsDirectoryCursor(directory(dirIno), index);
+        return new ErofsDirectoryCursor(directory(dirIno), view);
     }
 
     @Override
@@ -176,14 +197,18 @@ public final class ErofsReader implements Image {
         if (inode.type() != FileType.SYMLINK) {
             throw new NotLinkException(describe(ino));
         }
-        return new InodeData(data, inode).readAll();
+        return validator.symlinkTarget(inode);
     }
 
     @Override
     public List<Xattr> xattrs(long ino) throws IOException {
         ErofsInode inode = inode(ino);
-        List<Xattr> stored = xattrs.read(inode);
-        return index.view() == ImageView.MOUNTED ? OverlayXattrs.mounted(stored, index.whiteout(ino)) : List.copyOf(stored);
+        List<ErofsXattrs.Entry> entries = validator.xattrEntries(inode);
+        List<Xattr> stored = xattrs.read(entries);
+        if (view.view() == ImageView.RAW) {
+            return List.copyOf(stored);
+        }
+        return OverlayXattrs.mounted(stored, OverlayXattrs.isEscapedWhiteout(inode, entries));
     }
 
     /**
@@ -199,19 +224,21 @@ public final class ErofsReader implements Image {
     @Override
     public Content content(long ino) throws IOException {
         ErofsInode inode = inode(ino);
-        if (type(inode) != FileType.REGULAR) {
+        if (view.type(inode) != FileType.REGULAR) {
             throw new FileSystemException(describe(ino), null, "not a regular file");
         }
         if (inode.size() == 0) {
             return Content.EMPTY;
         }
+        InodeData layout = new InodeData(data, inode);
         if (inode.dataLayout() == ErofsLayout.EROFS_INODE_CHUNK_BASED) {
-            List<ErofsXattrs.Entry> stored = xattrs.entries(inode);
+            List<ErofsXattrs.Entry> stored = validator.xattrEntries(inode);
             if (OverlayXattrs.isExternal(stored)) {
                 return OverlayXattrs.backing(data, xattrs, inode, stored);
             }
+            layout.checkChunks();
         }
-        return new Content.Inline(new InodeData(data, inode).readAll());
+        return new Content.Inline(layout.readAll());
     }
 
     @Override
@@ -221,6 +248,6 @@ public final class ErofsReader implements Image {
 
     @Override
     public String toString() {
-        return "ErofsReader[" + data.file() + ", " + index.view() + " view, " + index.count() + " inodes]";
+        return "ErofsReader[" + data.file() + ", " + view.view() + " view, " + volume.inos() + " inodes]";
     }
 }

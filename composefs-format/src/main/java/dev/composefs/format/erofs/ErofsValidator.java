@@ -1,162 +1,155 @@
 package dev.composefs.format.erofs;
 
 import dev.composefs.format.image.ImageData;
-import dev.composefs.format.image.ImageView;
+import dev.composefs.format.internal.InodeMarks;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.BitSet;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a whole EROFS image when it is opened, in the manner of composefs-rs' restricted mode: a
- * breadth-first walk from the root that decodes every reachable inode once and checks its data
- * ranges, xattrs, symlink target and external-file metadata; every directory block's dirents and names;
- * the order of names across blocks (binary search depends on it); that {@code .} names the directory
- * itself and {@code ..} its parent; that a directory's nlink is 2 plus its subdirectories; that every
- * dirent's file type matches its inode; and that no directory is named twice or names the root, so the
- * directories form a tree and no walk can loop. The walk is iterative and visits each directory once.
+ * The checks {@link ErofsReader} applies to each part of an image when a call first reaches it, in
+ * the manner of composefs-rs' restricted mode, so that opening costs constant time and a damaged part
+ * is reported, by the same rules, by whichever call touches it.
+ *
+ * <p>{@link #inode} decodes an inode and checks, in constant time, its header and data layout, that
+ * its data blocks, inline tail or chunk map and its xattr body lie in the file, that a directory is
+ * not empty and that a symlink target is 1..4095 bytes. What grows with the answer is checked by the
+ * call that reads it: the target's bytes ({@link #symlinkTarget}), the xattr entries
+ * ({@link #xattrEntries}), a chunk map and an external file's metadata (by {@code content}).
+ *
+ * <p>{@link #directory} checks a directory the first time it is listed or searched, and remembers it
+ * ({@link InodeMarks}): every block's dirents and names; names strictly increasing within and across
+ * blocks (the binary search depends on it); {@code .} naming the directory and, in the root,
+ * {@code ..} naming the root; every entry's inode decoding and having the dirent's file type; nlink
+ * being 2 plus the subdirectories; and every subdirectory C being neither the root nor the directory
+ * itself, named only once by it, and naming it in C's own {@code ..} entry.
+ *
+ * <p>That last rule makes the directories the reader serves a tree without a global walk. Let
+ * parent(C) be the nid of the {@code ..} entry a guarded search finds in C
+ * ({@link ErofsDirectory#find}): a function of C's bytes, so C has one. A checked directory P names a
+ * subdirectory C only if parent(C) = P, C is not the root, and only once; and the reader serves
+ * entries of checked directories only. So among the names the reader serves, the root is named by no
+ * directory and every other directory by at most one, once. A directory reached from the root along
+ * two paths, or a cycle reachable from the root, would need a directory named twice (where the paths
+ * meet, or where the path from the root enters the cycle), so walks from the root neither loop nor
+ * multiply (a DAG-shaped "bomb" fails at its first shared directory). A cycle that no path from the
+ * root enters may pass these checks, but no walk from the root reaches it.
+ *
+ * <p>Costs: each call's checks read only what its answer is made of, plus constants. Checking a
+ * directory reads its blocks once, decodes each entry's inode header and, per subdirectory, the
+ * O(log blocks) names its {@code ..} search compares; a directory that fails is checked again, at the
+ * same cost, by the next call that asks. Deciding whether an empty regular file is a whiteout reads
+ * its xattr names: at most its own body and 255 shared entries, never values. Structures shared by
+ * many inodes are read by each call for its own answer only, and nothing walks every inode, so
+ * sharing cannot multiply one call's work, and no whole-image budget is needed.
+ * Thread-safe: concurrent first calls may check the same directory twice, with the same outcome.
  */
 final class ErofsValidator {
     /** The longest symlink target ({@code PATH_MAX} - 1). */
-    private static final int SYMLINK_MAX = 4095;
+    static final int SYMLINK_MAX = 4095;
+    private static final byte[] DOTDOT = {'.', '.'};
 
     private final ImageData data;
     private final ErofsVolume volume;
     private final ErofsXattrs xattrs;
-    private final BitSet reachable = new BitSet();
-    private final BitSet named = new BitSet();
-    private final BitSet rawWhiteouts = new BitSet();
-    private final BitSet escapedWhiteouts = new BitSet();
-    /**
-     * Bytes of metadata the walk may still examine. Well-formed images never let two inodes' headers,
-     * xattr bodies, inline data, chunk maps or directory blocks overlap, so all of them together fit the
-     * file; a hostile image that makes many inodes share one large structure would otherwise cost time
-     * quadratic in its size.
-     */
-    private long budget;
+    private final InodeMarks checkedDirectories;
 
     ErofsValidator(ImageData data, ErofsVolume volume, ErofsXattrs xattrs) {
-        this(data, volume, xattrs, 2 * data.size() + ErofsLayout.BLOCK_SIZE);
-    }
-
-    /** A validator that examines at most {@code budget} bytes of metadata. */
-    ErofsValidator(ImageData data, ErofsVolume volume, ErofsXattrs xattrs, long budget) {
         this.data = data;
         this.volume = volume;
         this.xattrs = xattrs;
-        this.budget = budget;
+        this.checkedDirectories = new InodeMarks(volume.inodeSlots(data.size()));
     }
 
-    /** Takes {@code bytes} from the budget for inode {@code nid}. */
-    private void spend(long bytes, ErofsInode inode, String what) throws IOException {
-        budget -= bytes;
-        if (budget < 0) {
-            throw data.corrupt(inode.offset(), inode.nid(), "the " + what + " of this inode overlaps others': the image's"
-                    + " structures add up to more than the " + data.size() + "-byte file can hold");
-        }
+    /** Whether inode slot {@code nid} starts inside the file. */
+    boolean inFile(long nid) {
+        return volume.inodeOffset(nid, data.size()) >= 0;
     }
 
-    private record Pending(ErofsInode directory, long parent) {
-    }
-
-    /** Walks and checks the image, and returns what the reader needs to know about its inodes. */
-    ErofsIndex validate(ImageView view) throws IOException {
+    /** Checks the root inode: it lies in the file, decodes and is a directory (its entries wait for their first use). */
+    ErofsInode root() throws IOException {
         long rootNid = volume.rootNid();
-        if (volume.inodeOffset(rootNid, data.size()) < 0) {
+        if (!inFile(rootNid)) {
             throw data.corrupt(ErofsLayout.EROFS_SUPER_OFFSET + Superblock.OFF_ROOT_NID, rootNid, "root_nid "
                     + rootNid + " lies past the end of the file");
         }
-        ErofsInode root = ErofsInode.read(data, volume, rootNid);
+        ErofsInode root = inode(rootNid);
         if (root.type() != FileType.DIRECTORY) {
             throw data.corrupt(root.offset(), rootNid, "the root inode is a " + root.type() + ", not a directory");
         }
-        visit(root);
-        Deque<Pending> pending = new ArrayDeque<>();
-        pending.add(new Pending(root, rootNid));
-        while (!pending.isEmpty()) {
-            Pending p = pending.poll();
-            checkDirectory(p.directory(), p.parent(), pending);
-        }
-        return new ErofsIndex(view, reachable, rawWhiteouts, escapedWhiteouts);
+        return root;
     }
 
-    private void visit(ErofsInode inode) throws IOException {
-        int nid = (int) inode.nid();
-        if (reachable.get(nid)) {
-            return;
-        }
-        spend(inode.headerSize() + inode.xattrSize(), inode, "header and xattrs");
+    /**
+     * Decodes inode {@code nid}, whose slot lies in the file ({@link #inFile}), and checks it in
+     * constant time.
+     */
+    ErofsInode inode(long nid) throws IOException {
+        ErofsInode inode = ErofsInode.read(data, volume, nid);
         new InodeData(data, inode).check();
-        List<ErofsXattrs.Entry> stored = xattrs.entries(inode);
-        Set<Name> names = new HashSet<>();
-        for (ErofsXattrs.Entry x : stored) {
-            if (!names.add(x.name())) {
-                throw data.corrupt(inode.xattrOffset(), nid, "xattr '" + x.name() + "' appears twice");
-            }
+        xattrs.checkBody(inode);
+        if (inode.type() == FileType.DIRECTORY && inode.size() == 0) {
+            throw data.corrupt(inode.offset(), nid, "directory has no entries, not even '.' and '..'");
         }
-        switch (inode.type()) {
-            case DIRECTORY:
-                if (inode.size() == 0) {
-                    throw data.corrupt(inode.offset(), nid, "directory has no entries, not even '.' and '..'");
-                }
-                spend(inode.size(), inode, "directory data");
-                break;
-            case SYMLINK:
-                checkSymlink(inode);
-                break;
-            case REGULAR:
-                checkRegular(inode, stored);
-                break;
-            default:
-                break;
-        }
-        if (inode.isRawWhiteout()) {
-            rawWhiteouts.set(nid);
-        }
-        if (OverlayXattrs.isEscapedWhiteout(inode, stored)) {
-            escapedWhiteouts.set(nid);
-        }
-        reachable.set(nid);
-    }
-
-    private void checkSymlink(ErofsInode inode) throws IOException {
-        if (inode.size() < 1 || inode.size() > SYMLINK_MAX) {
-            throw data.corrupt(inode.offset(), inode.nid(), "symlink target of " + inode.size() + " bytes (must be 1.."
+        if (inode.type() == FileType.SYMLINK && (inode.size() < 1 || inode.size() > SYMLINK_MAX)) {
+            throw data.corrupt(inode.offset(), nid, "symlink target of " + inode.size() + " bytes (must be 1.."
                     + SYMLINK_MAX + ")");
         }
-        spend(inode.size(), inode, "symlink target");
+        return inode;
+    }
+
+    /**
+     * Whether inode {@code nid}, which a checked directory names (so it passed {@link #inode} when the
+     * directory was checked), is empty and has xattrs: the only regular files the mounted view may
+     * show as whiteouts.
+     */
+    boolean isEmptyWithXattrs(long nid) throws IOException {
+        return ErofsInode.isEmptyWithXattrs(data, volume, nid);
+    }
+
+    /** The target of a symlink {@link #inode} decoded, checked for NUL. */
+    byte[] symlinkTarget(ErofsInode inode) throws IOException {
         byte[] target = new InodeData(data, inode).readAll();
         for (int i = 0; i < target.length; i++) {
             if (target[i] == 0) {
                 throw data.corrupt(inode.offset(), inode.nid(), "symlink target contains NUL at byte " + i);
             }
         }
+        return target;
     }
 
-    private void checkRegular(ErofsInode inode, List<ErofsXattrs.Entry> stored) throws IOException {
-        if (inode.dataLayout() != ErofsLayout.EROFS_INODE_CHUNK_BASED) {
-            return;
+    /** The checked xattr entries of {@code inode} ({@link ErofsXattrs#entries}), no name twice. */
+    List<ErofsXattrs.Entry> xattrEntries(ErofsInode inode) throws IOException {
+        List<ErofsXattrs.Entry> stored = xattrs.entries(inode);
+        if (stored.size() > 1) {
+            Set<Name> names = new HashSet<>();
+            for (ErofsXattrs.Entry x : stored) {
+                if (!names.add(x.name())) {
+                    throw data.corrupt(inode.xattrOffset(), inode.nid(), "xattr '" + x.name() + "' appears twice");
+                }
+            }
         }
-        if (OverlayXattrs.isExternal(stored)) {
-            OverlayXattrs.backing(data, xattrs, inode, stored);
-        } else {
-            InodeData layout = new InodeData(data, inode);
-            spend(layout.chunkCount() * ErofsLayout.CHUNK_BLOCK_ADDRESS_SIZE, inode, "chunk map");
-            layout.checkChunks();
-        }
+        return stored;
     }
 
-    private void checkDirectory(ErofsInode dir, long parent, Deque<Pending> pending) throws IOException {
-        long nid = dir.nid();
+    /** Directory {@code dir} (an {@link #inode} of type directory), checked the first time it is asked for. */
+    ErofsDirectory directory(ErofsInode dir) throws IOException {
         ErofsDirectory d = new ErofsDirectory(data, dir);
+        if (!checkedDirectories.contains(dir.nid())) {
+            check(d);
+            checkedDirectories.add(dir.nid());
+        }
+        return d;
+    }
+
+    private void check(ErofsDirectory d) throws IOException {
+        long nid = d.inode().nid();
         boolean dot = false;
         boolean dotdot = false;
-        long subdirectories = 0;
+        Set<Long> subdirectories = new HashSet<>();
         int previousBlock = -1;
         int previousEntry = -1;
         for (int b = 0; b < d.blockCount(); b++) {
@@ -174,43 +167,77 @@ final class ErofsValidator {
                 FileType direntType = ErofsDirectory.fileType(d.fileType(b, e));
                 if (d.isDotOrDotDot(b, e)) {
                     boolean isDot = d.nameLength(b, e) == 1;
-                    long expected = isDot ? nid : parent;
-                    if (target != expected || direntType != FileType.DIRECTORY) {
-                        throw data.corrupt(at, nid, "'" + name(d, b, e) + "' names nid " + Long.toUnsignedString(target)
-                                + " of type " + direntType + ", not directory " + expected);
-                    }
+                    checkDotEntry(d, b, e, isDot);
                     dot |= isDot;
                     dotdot |= !isDot;
                     continue;
                 }
-                if (volume.inodeOffset(target, data.size()) < 0) {
+                if (!inFile(target)) {
                     throw data.corrupt(at + Dirent.OFF_NID, nid, "dirent '" + name(d, b, e) + "' names nid "
                             + Long.toUnsignedString(target) + ", past the end of the file");
                 }
-                ErofsInode child = ErofsInode.read(data, volume, target);
+                ErofsInode child = inode(target);
                 if (direntType != child.type()) {
                     throw data.corrupt(at + Dirent.OFF_FILE_TYPE, nid, "dirent '" + name(d, b, e) + "' has file type "
                             + d.fileType(b, e) + " but inode " + target + " is a " + child.type());
                 }
-                visit(child);
                 if (child.type() == FileType.DIRECTORY) {
-                    subdirectories++;
-                    if (target == volume.rootNid() || named.get((int) target)) {
-                        throw data.corrupt(at, nid, "dirent '" + name(d, b, e) + "' names directory " + target + ", which "
-                                + (target == volume.rootNid() ? "is the root" : "already has a name")
-                                + ": a cycle or a hard-linked directory");
-                    }
-                    named.set((int) target);
-                    pending.add(new Pending(child, nid));
+                    checkSubdirectory(d, b, e, child, subdirectories);
                 }
             }
         }
         if (!dot || !dotdot) {
-            throw data.corrupt(dir.offset(), nid, "directory lacks its '" + (dot ? ".." : ".") + "' entry");
+            throw data.corrupt(d.inode().offset(), nid, "directory lacks its '" + (dot ? ".." : ".") + "' entry");
         }
-        if (dir.nlink() != 2 + subdirectories) {
-            throw data.corrupt(dir.offset(), nid, "directory nlink " + dir.nlink() + " is not 2 + its "
-                    + subdirectories + " subdirectories");
+        if (d.inode().nlink() != 2 + subdirectories.size()) {
+            throw data.corrupt(d.inode().offset(), nid, "directory nlink " + d.inode().nlink() + " is not 2 + its "
+                    + subdirectories.size() + " subdirectories");
+        }
+    }
+
+    /**
+     * {@code .} must name the directory, {@code ..} a directory: in the root the root, elsewhere the
+     * parent, which the parent checks ({@link #checkSubdirectory}).
+     */
+    private void checkDotEntry(ErofsDirectory d, int b, int e, boolean isDot) throws IOException {
+        long nid = d.inode().nid();
+        long target = d.nid(b, e);
+        FileType direntType = ErofsDirectory.fileType(d.fileType(b, e));
+        boolean self = isDot || nid == volume.rootNid();
+        if (direntType != FileType.DIRECTORY || (self && target != nid)) {
+            throw data.corrupt(d.blockOffset(b) + (long) e * Dirent.SIZE, nid, "'" + name(d, b, e) + "' names nid "
+                    + Long.toUnsignedString(target) + " of type " + direntType + ", not "
+                    + (self ? "directory " + nid : "a directory"));
+        }
+    }
+
+    /** The rules that keep the served directories a tree; see the class comment. */
+    private void checkSubdirectory(ErofsDirectory d, int b, int e, ErofsInode child, Set<Long> subdirectories)
+            throws IOException {
+        long nid = d.inode().nid();
+        long target = child.nid();
+        String problem = null;
+        if (target == volume.rootNid()) {
+            problem = "is the root";
+        } else if (target == nid) {
+            problem = "is this directory itself";
+        } else if (!subdirectories.add(target)) {
+            problem = "already has a name in this directory";
+        } else {
+            ErofsDirectory sub = new ErofsDirectory(data, child);
+            long found = sub.find(DOTDOT, 0, DOTDOT.length, true);
+            if (found < 0) {
+                problem = "has no '..' entry";
+            } else {
+                long parent = sub.nid(ErofsDirectory.block(found), ErofsDirectory.entry(found));
+                if (parent != nid) {
+                    problem = "has a '..' entry naming nid " + Long.toUnsignedString(parent) + ", not this directory";
+                }
+            }
+        }
+        if (problem != null) {
+            throw data.corrupt(d.blockOffset(b) + (long) e * Dirent.SIZE, nid, "dirent '" + name(d, b, e)
+                    + "' names directory " + target + ", which " + problem + ": a cycle or a directory with two names");
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  * @param featureCompat    {@code feature_compat}
  * @param featureIncompat  {@code feature_incompat}
  * @param rootNid          {@code root_nid}
- * @param inos             {@code inos}, as stored (informational)
+ * @param inos             {@code inos}, the number of inodes the superblock claims (unverified)
  * @param buildTime        {@code build_time}, the seconds of every compact inode's mtime
  * @param buildTimeNsec    {@code build_time_nsec}
  * @param metaBase         byte offset of nid 0 ({@code meta_blkaddr} blocks)
@@ -192,6 +192,14 @@ record ErofsVolume(int composefsVersion, long headerFlags, long featureCompat, l
             pos += 2 + length;
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * The number of nids whose slot starts inside a file of {@code fileSize} bytes: every nid
+     * {@link #inodeOffset} accepts is below it.
+     */
+    long inodeSlots(long fileSize) {
+        return fileSize < metaBase ? 0 : (fileSize - metaBase) / INODE_SLOT_SIZE + 1;
     }
 
     /** Byte offset of inode {@code nid}, or -1 if it cannot lie inside a file of {@code fileSize} bytes. */

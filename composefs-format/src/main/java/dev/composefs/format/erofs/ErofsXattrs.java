@@ -42,9 +42,8 @@ final class ErofsXattrs {
     record Entry(Name name, long valueOffset, int valueLength) {
     }
 
-    /** The xattrs of {@code inode} with their values, inline first, each in stored order. */
-    List<Xattr> read(ErofsInode inode) throws IOException {
-        List<Entry> entries = entries(inode);
+    /** The xattrs with their values of these entries, in their order. */
+    List<Xattr> read(List<Entry> entries) throws IOException {
         List<Xattr> result = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             result.add(Xattr.of(e.name(), value(e)));
@@ -57,25 +56,36 @@ final class ErofsXattrs {
         return data.bytes(e.valueOffset(), e.valueLength());
     }
 
+    /**
+     * Checks the fixed part of {@code inode}'s xattr body, in constant time: the body holds its header
+     * and the shared ids it counts. (Decoding the inode already checked that the body lies in the file.)
+     */
+    void checkBody(ErofsInode inode) throws IOException {
+        if (inode.xattrSize() == 0) {
+            return;
+        }
+        if (inode.xattrSize() < IBODY_HEADER_SIZE) {
+            throw data.corrupt(inode.offset() + InodeRecord.OFF_XATTR_ICOUNT, inode.nid(), "xattr body of "
+                    + inode.xattrSize() + " bytes is shorter than its header");
+        }
+        int shared = data.u8(inode.xattrOffset() + OFF_SHARED_COUNT);
+        if (IBODY_HEADER_SIZE + (long) shared * SHARED_ID_SIZE > inode.xattrSize()) {
+            throw data.corrupt(inode.xattrOffset() + OFF_SHARED_COUNT, inode.nid(), shared
+                    + " shared xattr ids do not fit the " + inode.xattrSize() + "-byte xattr body");
+        }
+    }
+
     /** The checked entries of {@code inode}'s xattrs, inline first, each in stored order; values not read. */
     List<Entry> entries(ErofsInode inode) throws IOException {
+        checkBody(inode);
         if (inode.xattrSize() == 0) {
             return List.of();
         }
-        long nid = inode.nid();
         long body = inode.xattrOffset();
         long end = body + inode.xattrSize();
-        if (inode.xattrSize() < IBODY_HEADER_SIZE) {
-            throw data.corrupt(inode.offset() + InodeRecord.OFF_XATTR_ICOUNT, nid, "xattr body of " + inode.xattrSize()
-                    + " bytes is shorter than its header");
-        }
         long filter = data.u32(body + OFF_NAME_FILTER);
         int shared = data.u8(body + OFF_SHARED_COUNT);
         long entries = body + IBODY_HEADER_SIZE + (long) shared * SHARED_ID_SIZE;
-        if (entries > end) {
-            throw data.corrupt(body + OFF_SHARED_COUNT, nid, shared + " shared xattr ids do not fit the "
-                    + inode.xattrSize() + "-byte xattr body");
-        }
         // Inline entries first, then shared ones: the order the reference reader (and so
         // composefs-info dump) lists them in.
         List<Entry> result = new ArrayList<>();

@@ -18,7 +18,8 @@ import java.util.Objects;
  *
  * <p>Implementations validate the image's structure; damage is reported as a
  * {@link CorruptImageException}. Passing an inode number the image does not have is a programming
- * error ({@link IllegalArgumentException}). Implementations are safe for concurrent reads.
+ * error ({@link IllegalArgumentException}); a reader that checks lazily may instead find the bytes at
+ * such a number damaged ({@link CorruptImageException}). Implementations are safe for concurrent reads.
  */
 public interface Image extends Closeable {
 

@@ -47,9 +47,11 @@ class ErofsReaderRoundTripTest {
         Assume.that(!lossy(tree));
         for (ErofsWriterOptions options : List.of(ErofsWriterOptions.DEFAULT, ErofsWriterOptions.exactly(0))) {
             byte[] bytes = image(tree, options);
+            long mountedCount;
             try (Image image = Image.open(ImageData.wrap(bytes, Path.of("roundtrip.img")))) {
                 EXACT.assertEqual(tree, ImageTree.read(image));
-                assertEquals(distinctInodes(tree), image.inodeCount());
+                assertEquals(distinctInodes(tree), ImageWalk.distinctInodes(image));
+                mountedCount = image.inodeCount();
                 ImageWalk.walk(image);
             }
             try (ErofsReader raw = ErofsReader.open(ImageData.wrap(bytes, Path.of("roundtrip.img")), ImageView.RAW)) {
@@ -63,6 +65,8 @@ class ErofsReaderRoundTripTest {
                 }
                 assertTrue(stubs > 0 || tree.root().children().size() >= 256);
                 assertEquals(distinctInodes(tree) + stubs, raw.inodeCount());
+                assertEquals(raw.inodeCount(), ImageWalk.distinctInodes(raw));
+                assertEquals(raw.inodeCount(), mountedCount, "both views report the stored count");
                 ImageWalk.walk(raw);
             }
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.composefs.format.image.Content;
+import dev.composefs.format.image.CorruptImageException;
 import dev.composefs.format.image.DirectoryCursor;
 import dev.composefs.format.image.Image;
 import dev.composefs.format.image.ImageData;
@@ -154,8 +155,15 @@ class ErofsReaderTest {
             assertThrows(NotDirectoryException.class, () -> img.lookup(at(img, "inline"), Name.of("x")));
             assertThrows(NotLinkException.class, () -> img.readSymlink(root));
             assertThrows(FileSystemException.class, () -> img.content(root));
-            assertThrows(IllegalArgumentException.class, () -> img.stat(root + 1));
-            assertEquals(12, img.inodeCount());
+            // Numbers whose slot lies outside the file are refused; one inside it that starts no inode
+            // (here the slot at the very end) is damage as far as the reader can tell.
+            ErofsVolume volume = ErofsVolume.read(ImageData.wrap(Files.readAllBytes(file), file));
+            long lastSlot = (Files.size(file) - volume.metaBase()) / ErofsLayout.INODE_SLOT_SIZE;
+            assertThrows(IllegalArgumentException.class, () -> img.stat(-1));
+            assertThrows(IllegalArgumentException.class, () -> img.stat(lastSlot + 1));
+            assertEquals(lastSlot, assertThrows(CorruptImageException.class, () -> img.fileType(lastSlot)).inode());
+            assertEquals(12, ImageWalk.distinctInodes(img));
+            assertEquals(12 + 256, img.inodeCount(), "the stored count, root stubs included");
         }
     }
 
@@ -289,9 +297,14 @@ class ErofsReaderTest {
             assertEquals("kept", xattrs(raw, at(raw, "dir")).get("trusted.x.note"));
             assertEquals(Map.of("trusted.x.note", "kept"), xattrs(mounted, at(mounted, "dir")));
         }
-        assertThrows(dev.composefs.format.image.CorruptImageException.class,
-                () -> Image.open(ImageData.wrap(withLongPrefix(XattrPrefix.TRUSTED.index(), ascii("x."), 1), Path.of("p.img"))));
-        assertThrows(dev.composefs.format.image.CorruptImageException.class,
+        // An entry naming a long prefix the table lacks is found when its inode's xattrs are read.
+        try (Image img = Image.open(ImageData.wrap(withLongPrefix(XattrPrefix.TRUSTED.index(), ascii("x."), 1), Path.of("p.img")))) {
+            long dir = at(img, "dir");
+            CorruptImageException e = assertThrows(CorruptImageException.class, () -> img.xattrs(dir));
+            assertEquals(dir, e.inode());
+            assertTrue(e.getMessage().contains("long prefix 1"), e.getMessage());
+        }
+        assertThrows(CorruptImageException.class,
                 () -> Image.open(ImageData.wrap(withLongPrefix(9, ascii("x."), 0), Path.of("p.img"))));
     }
 

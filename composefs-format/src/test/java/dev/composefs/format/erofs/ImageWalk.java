@@ -50,6 +50,23 @@ final class ImageWalk {
         return entries;
     }
 
+    /** The number of distinct inodes reachable from the root of {@code image}, the root included. */
+    static long distinctInodes(Image image) throws IOException {
+        Set<Long> seen = new HashSet<>();
+        Deque<Long> pending = new ArrayDeque<>();
+        seen.add(image.rootInode());
+        pending.add(image.rootInode());
+        while (!pending.isEmpty()) {
+            DirectoryCursor c = image.openDirectory(pending.poll());
+            while (c.next()) {
+                if (seen.add(c.inode()) && c.fileType() == FileType.DIRECTORY) {
+                    pending.add(c.inode());
+                }
+            }
+        }
+        return seen.size();
+    }
+
     private static Stat visit(Image image, long ino) throws IOException {
         Stat st = image.stat(ino);
         assertEquals(st.type(), image.fileType(ino), () -> "fileType of inode " + ino);

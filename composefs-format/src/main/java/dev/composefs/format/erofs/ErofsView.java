@@ -1,0 +1,67 @@
+package dev.composefs.format.erofs;
+
+import dev.composefs.format.image.ImageView;
+import dev.composefs.format.tree.FileType;
+import java.io.IOException;
+
+/**
+ * How one {@link ImageView} presents the inodes of an EROFS image, decided from each inode itself (and
+ * its xattrs) whenever it is decoded or listed; nothing is remembered. The {@link ImageView#RAW raw
+ * view} shows every inode as stored. The {@link ImageView#MOUNTED mounted view} hides character
+ * devices with rdev 0 (overlay whiteouts, which overlayfs hides, and composefs' root stubs) and shows
+ * an empty regular file carrying both escaped whiteout markers as the whiteout it stands for, a
+ * character device 0/0 ({@link OverlayXattrs#isEscapedWhiteout}). An inode the view hides is decoded
+ * only as far as that decision needs; its xattrs and data, which the view never serves, are checked
+ * when the raw view reads them.
+ */
+final class ErofsView {
+    private final ImageView view;
+    private final ErofsValidator validator;
+
+    ErofsView(ImageView view, ErofsValidator validator) {
+        this.view = view;
+        this.validator = validator;
+    }
+
+    /** The view presented. */
+    ImageView view() {
+        return view;
+    }
+
+    /** Whether the view hides {@code inode}. */
+    boolean hidden(ErofsInode inode) {
+        return view == ImageView.MOUNTED && inode.isRawWhiteout();
+    }
+
+    /** Whether the view shows {@code inode}, stored as a regular file, as a whiteout. */
+    boolean whiteout(ErofsInode inode) throws IOException {
+        return view == ImageView.MOUNTED && inode.type() == FileType.REGULAR && inode.size() == 0
+                && inode.xattrSize() > 0 && OverlayXattrs.isEscapedWhiteout(inode, validator.xattrEntries(inode));
+    }
+
+    /** The file type the view shows for {@code inode}. */
+    FileType type(ErofsInode inode) throws IOException {
+        return whiteout(inode) ? FileType.CHAR_DEVICE : inode.type();
+    }
+
+    /**
+     * The file type the view shows for the entry naming {@code nid} with dirent type {@code stored}
+     * (which a checked directory guarantees to be the inode's), or {@code null} if the view hides it.
+     * Decodes the inode only when the view could present it otherwise than stored: a character device,
+     * or an empty regular file with xattrs.
+     */
+    FileType entryType(long nid, FileType stored) throws IOException {
+        if (view == ImageView.RAW || (stored != FileType.CHAR_DEVICE && stored != FileType.REGULAR)) {
+            return stored;
+        }
+        if (stored == FileType.CHAR_DEVICE) {
+            return hides(nid, stored) ? null : stored;
+        }
+        return validator.isEmptyWithXattrs(nid) ? type(validator.inode(nid)) : stored;
+    }
+
+    /** Whether the view hides the entry naming {@code nid} with dirent type {@code stored}, as {@link #entryType}. */
+    boolean hides(long nid, FileType stored) throws IOException {
+        return view == ImageView.MOUNTED && stored == FileType.CHAR_DEVICE && hidden(validator.inode(nid));
+    }
+}
