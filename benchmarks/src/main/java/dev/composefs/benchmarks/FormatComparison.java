@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * formats: in-process (warm JIT; parse + write, open + read + dump) and as processes of the CLI
  * (wall time, JVM start included).
  *
- * <p>Usage: {@code FormatComparison --dump=FILE --bin=DIR [--rounds=N] [--out=FILE]}.
+ * <p>Usage: {@code FormatComparison --dump=FILE --bin=DIR [--rounds=N] [--out=FILE] [--ratios=FILE]}.
  */
 public final class FormatComparison {
     private FormatComparison() {
@@ -32,10 +32,10 @@ public final class FormatComparison {
     /** Runs the comparison and prints (and optionally writes) a Markdown report. */
     public static void main(String[] args) throws Exception {
         HarnessArgs a = new HarnessArgs(args, java.util.Set.of("dump", "bin", "rounds"));
-        a.report(run(a.requiredPath("dump"), a.path("bin"), a.integer("rounds", 5)));
+        a.report(run(a.requiredPath("dump"), a.path("bin"), a.integer("rounds", 5), a.ratios()));
     }
 
-    static String run(Path dump, Path bin, int rounds) throws Exception {
+    static String run(Path dump, Path bin, int rounds, RatioLog log) throws Exception {
         Path work = Files.createTempDirectory("format-bench");
         try {
             Tree tree = DumpReader.strict().read(dump);
@@ -59,6 +59,12 @@ public final class FormatComparison {
                 inProcess.add("composefs-info dump, EROFS (open + read + dump)", () -> dumpImage(erofs));
             }
             inProcess.run(2, rounds);
+            inProcess.ratio(log, "mkcomposefs --from-file, in-process", "mkcomposefs --from-file, EROFS (parse + write)",
+                    "mkcomposefs --from-file, descriptor (parse + write)");
+            if (erofsReadable) {
+                inProcess.ratio(log, "composefs-info dump, in-process", "composefs-info dump, EROFS (open + read + dump)",
+                        "composefs-info dump, descriptor (open + read + dump)");
+            }
 
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "Image tools on `%s`: %d entries; images: EROFS %d KiB, descriptor %d KiB%n%n",
@@ -78,6 +84,8 @@ public final class FormatComparison {
                             erofs.toString()));
                 }
                 processes.run(1, Math.max(3, rounds / 2));
+                processes.ratio(log, "mkcomposefs --from-file, process", "bin/mkcomposefs --from-file (EROFS)",
+                        "bin/mkcomposefs --from-file --format=descriptor");
                 sb.append("\nAs processes (wall time, JVM start included):\n\n");
                 sb.append(processes.table("bin/mkcomposefs --from-file (EROFS)"));
             }

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The {@code --key=value} arguments of a comparison harness, and where its report goes: printed, and
- * written to {@code --out} if given.
+ * written to {@code --out} if given; and where its ratios go ({@code --ratios}, see {@link RatioLog}).
  */
 final class HarnessArgs {
     private final Map<String, String> values = new HashMap<>();
@@ -22,8 +22,9 @@ final class HarnessArgs {
         for (String a : args) {
             int eq = a.indexOf('=');
             String key = a.startsWith("--") && eq > 2 ? a.substring(2, eq) : null;
-            if (key == null || !(known.contains(key) || key.equals("out"))) {
-                throw new IllegalArgumentException("unknown argument: " + a + " (expected --key=value, keys " + known + ", out)");
+            if (key == null || !(known.contains(key) || key.equals("out") || key.equals("ratios"))) {
+                throw new IllegalArgumentException("unknown argument: " + a + " (expected --key=value, keys " + known
+                        + ", out, ratios)");
             }
             values.put(key, a.substring(eq + 1));
         }
@@ -49,6 +50,11 @@ final class HarnessArgs {
 
     String string(String key, String defaultValue) {
         return values.getOrDefault(key, defaultValue);
+    }
+
+    /** The ratio log of {@code --ratios}, or one that records nothing. */
+    RatioLog ratios() {
+        return new RatioLog(path("ratios"));
     }
 
     /** Prints {@code report} and writes it to {@code --out}, if given. */

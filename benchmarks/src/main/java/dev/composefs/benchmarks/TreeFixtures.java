@@ -50,7 +50,7 @@ final class TreeFixtures {
         Tree scanned = new DirectoryScanner(ScanOptions.defaults().withPayloadMode(PayloadMode.NONE)).scan(f.dir);
         DescriptorWriter.write(scanned, f.descriptor);
         new ErofsWriter().write(scanned, f.erofs);
-        zip(f.dir, f.zip);
+        zip(f.dir, f.zip, false);
         Files.writeString(done, Integer.toString(f.entries));
         return f;
     }
@@ -72,9 +72,14 @@ final class TreeFixtures {
         return n[0];
     }
 
-    private static void zip(Path dir, Path zip) throws IOException {
+    /**
+     * Zips {@code dir} into {@code zip} with zipfs, copying file content (stored, not compressed) if
+     * {@code withContent}, else creating empty entries; symlinks become empty entries.
+     */
+    static void zip(Path dir, Path zip, boolean withContent) throws IOException {
         URI uri = URI.create("jar:" + zip.toUri());
-        try (FileSystem z = FileSystems.newFileSystem(uri, Map.of("create", "true", "enablePosixFileAttributes", "true"));
+        Map<String, String> env = Map.of("create", "true", "enablePosixFileAttributes", "true", "noCompression", "true");
+        try (FileSystem z = FileSystems.newFileSystem(uri, env);
              Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 String rel = dir.relativize(p).toString();
@@ -85,6 +90,8 @@ final class TreeFixtures {
                 Path target = z.getPath("/" + rel);
                 if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
+                } else if (withContent && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(p, target);
                 } else {
                     Files.createFile(target);
                 }

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * opened cold (tree built at open) and warm (tree cached). The file is read once first, so every
  * contender reads from the page cache and the figures compare CPU cost.
  *
- * <p>Usage: {@code VerityComparison [--size=BYTES|1g|64m] [--rounds=N] [--file=PATH] [--out=results.md]}.
+ * <p>Usage: {@code VerityComparison [--size=BYTES|1g|64m] [--rounds=N] [--file=PATH] [--out=results.md]
+ * [--ratios=FILE]}.
  */
 public final class VerityComparison {
     private VerityComparison() {
@@ -49,7 +50,7 @@ public final class VerityComparison {
             if (temporary || !Files.exists(file) || Files.size(file) != size) {
                 fill(file, size);
             }
-            a.report(run(file, a.integer("rounds", 5)));
+            a.report(run(file, a.integer("rounds", 5), a.ratios()));
         } finally {
             if (temporary) {
                 Files.deleteIfExists(file);
@@ -63,7 +64,7 @@ public final class VerityComparison {
         return Long.parseLong(mult == 1 ? l : l.substring(0, l.length() - 1)) * mult;
     }
 
-    private static void fill(Path file, long size) throws IOException {
+    static void fill(Path file, long size) throws IOException {
         SplittableRandom r = new SplittableRandom(1);
         byte[] buf = new byte[1 << 20];
         try (OutputStream o = Files.newOutputStream(file)) {
@@ -84,7 +85,7 @@ public final class VerityComparison {
         Object run() throws Exception;
     }
 
-    static String run(Path file, int rounds) throws Exception {
+    static String run(Path file, int rounds, RatioLog log) throws Exception {
         long size = Files.size(file);
         int cores = Runtime.getRuntime().availableProcessors();
         FsVerityDigest expected = FsVerityHasher.digest(file);
@@ -132,6 +133,20 @@ public final class VerityComparison {
             }
         }
         none.shutdown();
+        String parallel = "our digest, " + cores + " threads";
+        String plain = "plain FileChannel read";
+        String[][] ratios = {
+            {"fs-verity digest, one thread", "our digest, 1 thread", "fsverity digest (fsverity-utils, process)"},
+            {"fs-verity digest, all cores", parallel, "fsverity digest (fsverity-utils, process)"},
+            {"verified read (VerifiedChannel)", "verified read, first open (tree built at open)", "fsverity digest (fsverity-utils, process)"},
+            {"verified read (VerifiedChannel)", "verified read, tree cached", plain},
+        };
+        for (String[] r : ratios) {
+            if (seconds.containsKey(r[2])) {
+                // The key names the parallel contender by role, not by this machine's core count.
+                log.add(r[0], r[1].equals(parallel) ? "our digest, all cores" : r[1], r[2], seconds.get(r[1]), seconds.get(r[2]));
+            }
+        }
         String base = tool ? "fsverity digest (fsverity-utils, process)" : "our digest, 1 thread";
         double baseMedian = Stats.median(seconds.get(base));
         double plainMedian = Stats.median(seconds.get("plain FileChannel read"));

@@ -31,7 +31,12 @@ public final class ImageData implements Closeable {
     private final Path file;
     private final ByteBuffer buffer;
     private final int size;
-    private volatile boolean closed;
+    /*
+     * Plain, not volatile: closing is a courtesy check, not what keeps reads safe (a mapping is released
+     * only by the garbage collector, so a reader racing a close still reads valid memory), and a
+     * volatile read on every access would keep the JIT from merging the checks of neighbouring reads.
+     */
+    private boolean closed;
 
     private ImageData(Path file, ByteBuffer buffer) {
         this.file = file;
@@ -120,7 +125,9 @@ public final class ImageData implements Closeable {
     }
 
     private int at(long offset, int length) throws IOException {
-        check(offset, length, CorruptImageException.NO_INODE, "read");
+        if (closed || !inBounds(offset, length)) {
+            check(offset, length, CorruptImageException.NO_INODE, "read");
+        }
         return (int) offset;
     }
 
