@@ -4,7 +4,8 @@
  * <p>Open an image with {@code FileSystems.newFileSystem(URI.create("cfs:/images/rootfs.cfs"), env)}
  * or {@code FileSystems.newFileSystem(Path.of("rootfs.cfs"), env)}; see
  * {@link dev.composefs.nio.CfsFileSystemProvider} for the life cycle and {@link dev.composefs.nio.CfsOptions}
- * for the {@code env} keys ({@code basedir}, {@code digest}, {@code verity}, {@code view}).
+ * for the {@code env} keys ({@code basedir}, {@code digest}, {@code verity}, {@code view},
+ * {@code maxOpenFiles}).
  *
  * <p>Attribute views: {@code basic}, {@code posix}, {@code owner}, {@code unix} (by name), {@code user}
  * ({@code user.*} xattrs), {@code xattr} (every xattr, {@link dev.composefs.nio.XattrFileAttributeView})

@@ -13,11 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,11 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confinement: a backing path must be relative, without {@code .} or {@code ..} names, and the
  * object's real path (symlinks in the base directory resolved) must lie inside the base directory's
- * real path. Only regular files are opened, so a fifo planted in the store cannot block a reader.
+ * real path. Only regular files are opened, by {@link ObjectOpener}, so a fifo planted in the store
+ * (or swapped in while it is opened) cannot block a reader for ever.
  * Verified objects go through {@link VerifiedChannel}; their Merkle trees are kept in a bounded
  * in-memory cache, so opening a file again costs one hash pass rather than two.
  */
-final class BackingStore {
+final class BackingStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackingStore.class);
     private static final long TREE_CACHE_BYTES = 64L << 20;
 
@@ -42,16 +40,23 @@ final class BackingStore {
     private final VerityMode mode;
     private final MerkleTreeCache trees = MerkleTreeCache.inMemory(TREE_CACHE_BYTES);
     private final Map<Path, Path> realBasedirs = new ConcurrentHashMap<>();
+    private final ObjectOpener opener;
+    private final String basedirsText;
 
     BackingStore(List<Path> basedirs, VerityMode mode) {
         this.basedirs = basedirs;
         this.mode = mode;
+        this.opener = new ObjectOpener(ObjectOpener.DEFAULT_TIMEOUT_MILLIS);
+        this.basedirsText = basedirs.toString();
     }
 
     /**
      * Opens the content of {@code file}, an image file of {@code size} bytes backed by {@code content}.
      *
      * @throws MissingObjectException if no base directory has the object
+     * @throws FileSystemException naming the file, the object and the base directories if the object
+     *                             is not a regular file, escapes its base directory, changes while it is
+     *                             opened, or a base directory is not a directory
      * @throws dev.composefs.verity.VerityException if the object does not match its expected digest
      */
     SeekableByteChannel open(String file, Content.Backing content, long size) throws IOException {
@@ -60,12 +65,13 @@ final class BackingStore {
             throw new FileSystemException(file, null, "no expected fs-verity digest for backing object " + rel
                     + ", and verity=require");
         }
+        String describe = "backing object " + rel + " (base directories " + basedirsText + ")";
         for (Path basedir : basedirs) {
-            Path real = locate(file, basedir, rel);
+            Path real = locate(file, basedir, rel, describe);
             if (real == null) {
                 continue;
             }
-            SeekableByteChannel ch = Files.newByteChannel(real, StandardOpenOption.READ);
+            SeekableByteChannel ch = opener.open(file, real, describe);
             try {
                 SeekableByteChannel result = ch;
                 if (mode != VerityMode.NONE && content.expectedDigest() != null) {
@@ -73,7 +79,7 @@ final class BackingStore {
                             FsVerityParameters.of(content.expectedDigest().algorithm(), 4096), trees);
                 }
                 if (result.size() != size) {
-                    throw new FileSystemException(file, real.toString(), "backing object has " + result.size()
+                    throw new FileSystemException(file, real.toString(), describe + " has " + result.size()
                             + " bytes, the image says " + size);
                 }
                 return result;
@@ -88,8 +94,8 @@ final class BackingStore {
     }
 
     /** The object's real path in {@code basedir}, or null if it is not there. */
-    private Path locate(String file, Path basedir, String rel) throws IOException {
-        Path base = realBasedir(basedir);
+    private Path locate(String file, Path basedir, String rel, String describe) throws IOException {
+        Path base = realBasedir(file, basedir, describe);
         if (base == null) {
             return null;
         }
@@ -98,25 +104,22 @@ final class BackingStore {
             real = base.resolve(rel).toRealPath();
         } catch (NoSuchFileException e) {
             return null;
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(file, e.getFile(), describe + ": permission denied");
         } catch (FileSystemException e) {
             if (e.getReason() != null && e.getReason().contains("Not a directory")) {
                 // A file where the object's directory should be: this basedir lacks the object.
                 return null;
             }
-            throw e;
+            throw new FileSystemException(file, e.getFile(), describe + ": " + e.getReason());
         }
         if (!real.startsWith(base)) {
-            throw new AccessDeniedException(file, real.toString(), "backing object " + rel
-                    + " resolves outside its base directory " + base);
-        }
-        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isRegularFile()) {
-            throw new FileSystemException(file, real.toString(), "backing object is not a regular file");
+            throw new AccessDeniedException(file, real.toString(), describe + " resolves outside its base directory " + base);
         }
         return real;
     }
 
-    private Path realBasedir(Path basedir) throws IOException {
+    private Path realBasedir(String file, Path basedir, String describe) throws IOException {
         Path real = realBasedirs.get(basedir);
         if (real == null) {
             try {
@@ -124,10 +127,23 @@ final class BackingStore {
             } catch (NoSuchFileException e) {
                 LOG.debug("base directory {} does not exist", basedir);
                 return null;
+            } catch (AccessDeniedException e) {
+                throw new AccessDeniedException(file, basedir.toString(), describe + ": base directory " + basedir
+                        + " cannot be read");
+            }
+            if (!Files.isDirectory(real)) {
+                throw new FileSystemException(file, basedir.toString(), describe + ": base directory " + basedir
+                        + " is not a directory");
             }
             realBasedirs.put(basedir, real);
         }
         return real;
+    }
+
+    /** Stops the opener's idle worker threads. */
+    @Override
+    public void close() {
+        opener.close();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -30,24 +31,33 @@ final class CfsFileChannel extends FileChannel {
     private final FileSystemState state;
     private final byte[] inline;
     private final SeekableByteChannel backing;
+    private final String name;
+    private final OpenFileLimit.Slot slot;
     private final long size;
     private final Object lock = new Object();
     private long position;
 
-    private CfsFileChannel(FileSystemState state, byte[] inline, SeekableByteChannel backing, long size) {
+    private CfsFileChannel(FileSystemState state, byte[] inline, SeekableByteChannel backing, String name,
+                           OpenFileLimit.Slot slot, long size) {
         this.state = state;
         this.inline = inline;
         this.backing = backing;
+        this.name = name;
+        this.slot = slot;
         this.size = size;
     }
 
-    /** A channel over content held in memory. */
-    static CfsFileChannel ofBytes(FileSystemState state, byte[] content) throws IOException {
-        return state.register(new CfsFileChannel(state, content, null, content.length));
+    /** A channel over content held in memory, holding {@code slot} until it closes. */
+    static CfsFileChannel ofBytes(FileSystemState state, byte[] content, OpenFileLimit.Slot slot) throws IOException {
+        return state.register(new CfsFileChannel(state, content, null, null, slot, content.length));
     }
 
-    /** A channel over a backing object (plain or verified); takes ownership of {@code backing}. */
-    static CfsFileChannel ofBacking(FileSystemState state, SeekableByteChannel backing) throws IOException {
+    /**
+     * A channel over a backing object (plain or verified) of the file {@code name}, holding {@code slot}
+     * until it closes; takes ownership of {@code backing}.
+     */
+    static CfsFileChannel ofBacking(FileSystemState state, SeekableByteChannel backing, String name,
+                                    OpenFileLimit.Slot slot) throws IOException {
         long size;
         try {
             size = backing.size();
@@ -55,7 +65,7 @@ final class CfsFileChannel extends FileChannel {
             backing.close();
             throw e;
         }
-        return state.register(new CfsFileChannel(state, null, backing, size));
+        return state.register(new CfsFileChannel(state, null, backing, name, slot, size));
     }
 
     @Override
@@ -117,6 +127,11 @@ final class CfsFileChannel extends FileChannel {
                 dst.put(inline, (int) pos, n);
             } else {
                 n = readBacking(dst, pos);
+                if (n < 0) {
+                    // The object was checked to have the file's size when opened: it shrank since.
+                    throw new FileSystemException(name, null, "backing object ended at " + pos
+                            + " bytes, before the file's " + size + " bytes: it was truncated while open");
+                }
             }
             completed = true;
             return n;
@@ -288,8 +303,12 @@ final class CfsFileChannel extends FileChannel {
     @Override
     protected void implCloseChannel() throws IOException {
         state.unregister(this);
-        if (backing != null) {
-            backing.close();
+        try {
+            if (backing != null) {
+                backing.close();
+            }
+        } finally {
+            slot.release();
         }
     }
 

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  * (symlink-aware lookup inside the image), {@link CfsDirectoryStream} (lazy listings),
  * {@link AttributeViews} and {@link AttributeMaps} (attribute views and the {@code "view:a,b"}
  * grammar), {@link CfsFileChannel} (read-only content channels), {@link BackingStore} (finding and
- * verifying objects in the base directories), {@link FileSystemState} (open/closed and what must close
- * with the file system) and {@link CfsFileStore}.
+ * verifying objects in the base directories; {@link ObjectOpener} opens them without ever hanging),
+ * {@link OpenFileLimit} (the bound on open channels), {@link FileSystemState} (open/closed and what
+ * must close with the file system) and {@link CfsFileStore}.
  *
  * <p><b>One check each.</b> Every operation that touches the image goes through {@link #image()},
  * which throws {@link java.nio.file.ClosedFileSystemException} once the file system is closed; every
@@ -55,6 +56,7 @@ final class CfsFileSystem extends FileSystem {
     private final long imageSize;
     private final String imageUri;
     private final BackingStore backing;
+    private final OpenFileLimit openFiles;
     private final FileSystemState state = new FileSystemState();
     private final CfsPath root = new CfsPath(this, new byte[] {PathBytes.SEP});
     private final PathResolver resolver = new PathResolver(this);
@@ -70,6 +72,7 @@ final class CfsFileSystem extends FileSystem {
         this.imageSize = imageSize;
         this.imageUri = imageFile.toUri().toString();
         this.backing = new BackingStore(options.basedirs(), options.verity());
+        this.openFiles = new OpenFileLimit(options.maxOpenFiles());
     }
 
     /** The image, if the file system is open: the structural open check of every operation. */
@@ -189,16 +192,33 @@ final class CfsFileSystem extends FileSystem {
                         + " of an image cannot be opened");
         }
         Content c = img.content(ino);
-        if (c instanceof Content.Backing b) {
-            SeekableByteChannel ch = backing.open(path.toString(), b, st.size());
-            return CfsFileChannel.ofBacking(state, ch);
+        OpenFileLimit.Slot slot = openFiles.acquire(path.toString());
+        boolean handedOver = false;
+        try {
+            CfsFileChannel channel;
+            if (c instanceof Content.Backing b) {
+                SeekableByteChannel ch = backing.open(path.toString(), b, st.size());
+                channel = CfsFileChannel.ofBacking(state, ch, path.toString(), slot);
+            } else {
+                byte[] bytes = c instanceof Content.Inline in ? in.bytes() : new byte[0];
+                if (bytes.length != st.size()) {
+                    throw new FileSystemException(path.toString(), null, "inline content has " + bytes.length
+                            + " bytes, the inode says " + st.size());
+                }
+                channel = CfsFileChannel.ofBytes(state, bytes, slot);
+            }
+            handedOver = true;
+            return channel;
+        } finally {
+            if (!handedOver) {
+                slot.release();
+            }
         }
-        byte[] bytes = c instanceof Content.Inline in ? in.bytes() : new byte[0];
-        if (bytes.length != st.size()) {
-            throw new FileSystemException(path.toString(), null, "inline content has " + bytes.length
-                    + " bytes, the inode says " + st.size());
-        }
-        return CfsFileChannel.ofBytes(state, bytes);
+    }
+
+    /** How many channels of this file system are open. */
+    int openFileCount() {
+        return openFiles.open();
     }
 
     void checkAccess(CfsPath path, AccessMode... modes) throws IOException {
@@ -246,6 +266,7 @@ final class CfsFileSystem extends FileSystem {
                     failure.addSuppressed(e);
                 }
             } finally {
+                backing.close();
                 provider.removeFileSystem(this);
             }
         }

@@ -24,6 +24,10 @@ import java.util.Map;
  *     <td>{@code if-present}</td><td>when backing files are checked against their expected digests</td></tr>
  * <tr><td>{@value #VIEW}</td><td>{@code mounted}, {@code raw}, or an {@link ImageView}</td><td>{@code mounted}</td>
  *     <td>for EROFS images: what a composefs mount shows, or the EROFS tree as stored</td></tr>
+ * <tr><td>{@value #MAX_OPEN_FILES}</td><td>a positive integer, as a string or a {@link Number}</td>
+ *     <td>{@value #DEFAULT_MAX_OPEN_FILES}</td><td>how many channels and streams over files may be open at
+ *     once; one more is refused with a {@link java.nio.file.FileSystemException} "Too many open files"
+ *     naming the file, and closing one frees its slot</td></tr>
  * </table>
  * Other keys are ignored, as other providers' keys may share the map.
  */
@@ -36,17 +40,23 @@ public final class CfsOptions {
     public static final String VERITY = "verity";
     /** Key of the view of an EROFS image. */
     public static final String VIEW = "view";
+    /** Key of the bound on files open at once. */
+    public static final String MAX_OPEN_FILES = "maxOpenFiles";
+    /** The bound on files open at once when {@value #MAX_OPEN_FILES} is not given. */
+    public static final int DEFAULT_MAX_OPEN_FILES = 1024;
 
     private final List<Path> basedirs;
     private final FsVerityDigest digest;
     private final VerityMode verity;
     private final ImageView view;
+    private final int maxOpenFiles;
 
-    private CfsOptions(List<Path> basedirs, FsVerityDigest digest, VerityMode verity, ImageView view) {
+    private CfsOptions(List<Path> basedirs, FsVerityDigest digest, VerityMode verity, ImageView view, int maxOpenFiles) {
         this.basedirs = basedirs;
         this.digest = digest;
         this.verity = verity;
         this.view = view;
+        this.maxOpenFiles = maxOpenFiles;
     }
 
     /**
@@ -88,7 +98,30 @@ public final class CfsOptions {
                 throw new IllegalArgumentException("invalid " + VIEW + " option '" + w + "': expected mounted or raw", e);
             }
         }
-        return new CfsOptions(basedirs, digest, verity, view);
+        return new CfsOptions(basedirs, digest, verity, view, maxOpenFiles(env.get(MAX_OPEN_FILES)));
+    }
+
+    private static int maxOpenFiles(Object value) {
+        if (value == null) {
+            return DEFAULT_MAX_OPEN_FILES;
+        }
+        long n;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            n = ((Number) value).longValue();
+        } else if (value instanceof String s) {
+            try {
+                n = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid " + MAX_OPEN_FILES + " option '" + s + "': expected a positive integer", e);
+            }
+        } else {
+            throw new IllegalArgumentException("invalid " + MAX_OPEN_FILES + " option: " + value.getClass().getName()
+                    + " (expected an integer or a string)");
+        }
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("invalid " + MAX_OPEN_FILES + " option " + n + ": expected 1 to " + Integer.MAX_VALUE);
+        }
+        return (int) n;
     }
 
     private static List<Path> basedirs(Object value) {
@@ -128,5 +161,9 @@ public final class CfsOptions {
 
     ImageView view() {
         return view;
+    }
+
+    int maxOpenFiles() {
+        return maxOpenFiles;
     }
 }

@@ -45,7 +45,11 @@ class VerificationTest {
     @TempDir
     Path dir;
 
-    private static final byte[] BIG = new byte[3 * 4096 + 100];
+    /**
+     * Larger than what a verified channel reads, hashes and serves whole at open (256 KiB), so that
+     * its blocks are read, and verified, when they are read: changes after open must be caught then.
+     */
+    private static final byte[] BIG = new byte[256 * 1024 + 3 * 4096 + 100];
 
     static {
         for (int i = 0; i < BIG.length; i++) {

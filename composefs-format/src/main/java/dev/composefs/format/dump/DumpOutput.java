@@ -40,13 +40,18 @@ final class DumpOutput extends DumpEscaping.Sink {
     }
 
     void escaped(byte[] value, DumpEscaping.Field field) throws IOException {
-        if (DumpEscaping.isLoneDash(value, field)) {
+        escaped(value, value.length, field);
+    }
+
+    /** {@code value[0, length)} escaped for {@code field}. */
+    void escaped(byte[] value, int length, DumpEscaping.Field field) throws IOException {
+        if (length == 1 && DumpEscaping.isLoneDash(value, field)) {
             room(DumpEscaping.MAX_EXPANSION);
             hexEscape('-');
             return;
         }
-        for (int off = 0; off < value.length; off += CHUNK) {
-            int len = Math.min(CHUNK, value.length - off);
+        for (int off = 0; off < length; off += CHUNK) {
+            int len = Math.min(CHUNK, length - off);
             room(len * DumpEscaping.MAX_EXPANSION);
             DumpEscaping.escape(value, off, len, field, this);
         }

@@ -23,9 +23,14 @@ final class DumpTreeBuilder {
     private long line;
     private final List<PendingLink> links = new ArrayList<>();
     private final Map<Inode, PendingLink> linkByPlaceholder = new IdentityHashMap<>();
-    // The parent of the previous line: a dump lists siblings together, so this saves most lookups.
-    private byte[] lastParentPath;
-    private Inode lastParent;
+    // The directories along the previous line's parent path: chainNodes[k] is named by the raw prefix
+    // chainPath[0, chainEnds[k]) (k = 0 is the root, prefix empty). A dump lists a directory's entries
+    // right after it, so a line's parent is almost always on this chain or one level below it: finding
+    // it costs the bytes compared, not a lookup of every ancestor (linear in the dump, however deep).
+    private byte[] chainPath = new byte[0];
+    private int[] chainEnds = new int[16];
+    private Inode[] chainNodes = new Inode[16];
+    private int chainLevels;
 
     /** A hard-link line: a placeholder entered at its path until the target is known. */
     private static final class PendingLink {
@@ -128,12 +133,23 @@ final class DumpTreeBuilder {
     }
 
     private Inode parent(byte[] path, int nameStart) throws DumpFormatException {
-        byte[] parentPath = Arrays.copyOf(path, nameStart);
-        if (lastParent != null && Arrays.equals(parentPath, lastParentPath)) {
-            return lastParent;
+        if (chainLevels == 0 || chainNodes[0] != root) {
+            chainNodes[0] = root;
+            chainEnds[0] = 0;
+            chainLevels = 1;
         }
-        Inode parent = root;
-        int i = 0;
+        // The deepest chain level whose prefix is also a component boundary of this path.
+        int common = Arrays.mismatch(path, 0, nameStart, chainPath, 0, chainPath.length);
+        if (common < 0) {
+            common = nameStart;
+        }
+        int k = chainLevels - 1;
+        while (k > 0 && !(chainEnds[k] <= common && (chainEnds[k] == nameStart || path[chainEnds[k]] == '/'))) {
+            k--;
+        }
+        chainLevels = k + 1;
+        Inode parent = chainNodes[k];
+        int i = chainEnds[k];
         while (i < nameStart) {
             if (path[i] == '/') {
                 i++;
@@ -144,18 +160,30 @@ final class DumpTreeBuilder {
                 end++;
             }
             Inode child = parent.child(Name.of(path, i, end - i));
-            if (child == null) {
-                throw error("Parent directory missing for " + show(path));
-            }
-            if (!child.isDirectory()) {
-                throw error("Parent must be a directory for " + show(path));
+            if (child == null || !child.isDirectory()) {
+                // The chain now holds levels of this path but not its bytes: start afresh next time.
+                chainLevels = 0;
+                throw error((child == null ? "Parent directory missing for " : "Parent must be a directory for ")
+                        + show(path));
             }
             parent = child;
+            push(end, child);
             i = end;
         }
-        lastParentPath = parentPath;
-        lastParent = parent;
+        if (nameStart != common || chainPath.length != nameStart) {
+            chainPath = Arrays.copyOf(path, nameStart);
+        }
         return parent;
+    }
+
+    private void push(int end, Inode dir) {
+        if (chainLevels == chainEnds.length) {
+            chainEnds = Arrays.copyOf(chainEnds, chainLevels * 2);
+            chainNodes = Arrays.copyOf(chainNodes, chainLevels * 2);
+        }
+        chainEnds[chainLevels] = end;
+        chainNodes[chainLevels] = dir;
+        chainLevels++;
     }
 
     /** Strict paths are canonical: absolute, no empty, {@code .} or {@code ..} component, no trailing slash. */

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -51,13 +52,17 @@ public final class DumpWriter {
     public static void write(Tree tree, OutputStream out) throws IOException {
         DumpWriter w = new DumpWriter(out);
         Map<Inode, byte[]> firstPath = new IdentityHashMap<>();
-        tree.walk((path, inode) -> {
-            byte[] first = inode.isDirectory() ? null : firstPath.putIfAbsent(inode, path);
-            if (first == null) {
-                w.entry(path, inode);
-            } else {
-                w.hardLink(path, inode, first);
+        // The walk's reused path buffer is written as is: only a non-directory's first path is copied,
+        // for the hard-link lines that may follow.
+        tree.walkPaths((path, length, inode) -> {
+            byte[] first = null;
+            if (!inode.isDirectory()) {
+                first = firstPath.get(inode);
+                if (first == null) {
+                    firstPath.put(inode, Arrays.copyOf(path, length));
+                }
             }
+            w.line(path, length, inode, first);
         });
         w.flush();
     }
@@ -99,7 +104,7 @@ public final class DumpWriter {
      * @param inode the inode
      */
     public void entry(byte[] path, Inode inode) throws IOException {
-        line(path, inode, null);
+        line(path, path.length, inode, null);
     }
 
     /**
@@ -107,7 +112,7 @@ public final class DumpWriter {
      * under {@code targetPath}.
      */
     public void hardLink(byte[] path, Inode target, byte[] targetPath) throws IOException {
-        line(path, target, Objects.requireNonNull(targetPath, "targetPath"));
+        line(path, path.length, target, Objects.requireNonNull(targetPath, "targetPath"));
     }
 
     /** Writes out everything buffered and flushes the stream. */
@@ -115,8 +120,12 @@ public final class DumpWriter {
         out.flush();
     }
 
-    private void line(byte[] path, Inode inode, byte[] linkTarget) throws IOException {
-        out.escaped(path, DumpEscaping.Field.PATH);
+    /**
+     * Writes the line of {@code inode} under {@code path[0, pathLength)}: a hard-link line to
+     * {@code linkTarget} if that is not null.
+     */
+    void line(byte[] path, int pathLength, Inode inode, byte[] linkTarget) throws IOException {
+        out.escaped(path, pathLength, DumpEscaping.Field.PATH);
         out.ascii(' ');
         out.unsigned(inode.size());
         out.ascii(' ');

@@ -26,7 +26,8 @@ final class ImageDump {
     private ImageDump() {
     }
 
-    private record Frame(byte[] path, DirectoryCursor cursor) {
+    /** An open directory: the length of its path in the walk's buffer, and its cursor. */
+    private record Frame(int length, DirectoryCursor cursor) {
     }
 
     static void write(Image image, DumpWriter out) throws IOException {
@@ -41,7 +42,9 @@ final class ImageDump {
         Set<Long> enteredDirectories = new HashSet<>();
         enteredDirectories.add(rootIno);
         Deque<Frame> stack = new ArrayDeque<>();
-        stack.push(new Frame(new byte[0], image.openDirectory(rootIno)));
+        stack.push(new Frame(0, image.openDirectory(rootIno)));
+        // One path buffer for the whole walk: a deep tree costs no copy of every ancestor's path.
+        byte[] buffer = new byte[256];
         while (!stack.isEmpty()) {
             Frame top = stack.peek();
             DirectoryCursor cursor = top.cursor();
@@ -49,25 +52,27 @@ final class ImageDump {
                 stack.pop();
                 continue;
             }
-            byte[] path = Arrays.copyOf(top.path(), top.path().length + 1 + cursor.nameLength());
-            path[top.path().length] = '/';
-            cursor.copyName(path, top.path().length + 1);
+            int length = top.length() + 1 + cursor.nameLength();
+            if (length > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(length, buffer.length * 2));
+            }
+            buffer[top.length()] = '/';
+            cursor.copyName(buffer, top.length() + 1);
             long ino = cursor.inode();
             if (cursor.fileType() == FileType.DIRECTORY) {
                 if (!enteredDirectories.add(ino)) {
                     throw new CorruptImageException(image.path(), CorruptImageException.NO_OFFSET, ino,
                             "directory inode " + ino + " is reachable under two names (a cycle or a hard-linked directory)");
                 }
-                out.entry(path, inode(image, ino));
-                stack.push(new Frame(path, image.openDirectory(ino)));
+                out.line(buffer, length, inode(image, ino), null);
+                stack.push(new Frame(length, image.openDirectory(ino)));
                 continue;
             }
-            byte[] first = firstPaths.putIfAbsent(ino, path);
+            byte[] first = firstPaths.get(ino);
             if (first == null) {
-                out.entry(path, inode(image, ino));
-            } else {
-                out.hardLink(path, inode(image, ino), first);
+                firstPaths.put(ino, Arrays.copyOf(buffer, length));
             }
+            out.line(buffer, length, inode(image, ino), first);
         }
         out.flush();
     }
