@@ -26,8 +26,11 @@ final class Medians {
         double once() throws Exception;
     }
 
-    /** How long each child JVM runs its work before the rounds: long enough for the JIT to settle. */
-    private static final double FORKED_WARMUP_SECONDS = 2;
+    /**
+     * How long each child JVM runs its work before the rounds, long enough for the JIT to settle:
+     * {@code -Dcomposefs.bench.forkWarmup=SECONDS}, 2 by default.
+     */
+    private static final double FORKED_WARMUP_SECONDS = Double.parseDouble(System.getProperty("composefs.bench.forkWarmup", "2"));
 
     private final Map<String, Timed> work = new LinkedHashMap<>();
     private final List<ForkedWork> forked = new ArrayList<>();
