@@ -94,13 +94,13 @@ public final class MemoryComparison {
     private static String measure(String name, Path image, int entries) throws Exception {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         for (int i = 0; i < 5; i++) {
-            try (FileSystem warm = FileSystems.newFileSystem(image, Map.of())) {
+            try (FileSystem warm = FileSystems.newFileSystem(java.net.URI.create("cfs:" + image.toUri()), Map.of())) {
                 WalkComparison.lsLR(warm.getPath("/"));
             }
         }
         long base = usedAfterGc(mem);
         long t0 = System.nanoTime();
-        FileSystem fs = FileSystems.newFileSystem(image, Map.of());
+        FileSystem fs = FileSystems.newFileSystem(java.net.URI.create("cfs:" + image.toUri()), Map.of());
         double open = (System.nanoTime() - t0) / 1e9;
         try {
             long afterOpen = usedAfterGc(mem) - base;

@@ -12,8 +12,10 @@ import java.util.NoSuchElementException;
 /**
  * A lazy directory stream straight over the image's directory entries: each entry becomes
  * {@code dir.resolve(name)} (remembering its inode) when the iterator reaches it, and is offered to
- * the filter then. One iterator per stream; after {@link #close()} an iterator already obtained
- * behaves as exhausted. A damaged directory or a failing filter ends iteration with a
+ * the filter then. One iterator per stream; after {@link #close()}, or once the file system is
+ * closed, an iterator already obtained behaves as exhausted. A stream holds nothing but a cursor over
+ * the mapped image, so it asks the file system's state instead of registering with it: a walk opens
+ * one stream per directory, and registering each cost more than listing a small directory. A damaged directory or a failing filter ends iteration with a
  * {@link DirectoryIteratorException}.
  */
 final class CfsDirectoryStream implements DirectoryStream<Path> {
@@ -31,9 +33,13 @@ final class CfsDirectoryStream implements DirectoryStream<Path> {
         this.state = state;
     }
 
+    private boolean isClosed() {
+        return closed || !state.isOpen();
+    }
+
     @Override
     public synchronized Iterator<Path> iterator() {
-        if (closed) {
+        if (isClosed()) {
             throw new ClosedDirectoryStreamException();
         }
         if (iterated) {
@@ -46,7 +52,6 @@ final class CfsDirectoryStream implements DirectoryStream<Path> {
     @Override
     public void close() {
         closed = true;
-        state.unregister(this);
     }
 
     private final class Entries implements Iterator<Path> {
@@ -55,7 +60,7 @@ final class CfsDirectoryStream implements DirectoryStream<Path> {
         @Override
         public boolean hasNext() {
             synchronized (CfsDirectoryStream.this) {
-                if (next == null && !closed) {
+                if (next == null && !isClosed()) {
                     next = advance();
                 }
                 return next != null;

@@ -144,13 +144,13 @@ final class CfsFileSystem extends FileSystem {
     Content contentOrNull(CfsPath path, boolean follow) throws IOException {
         long ino = resolver.lookup(path, follow);
         Image img = image();
-        return img.stat(ino).type() == FileType.REGULAR ? img.content(ino) : null;
+        return img.fileType(ino) == FileType.REGULAR ? img.content(ino) : null;
     }
 
     byte[] readSymbolicLink(CfsPath path) throws IOException {
         long ino = resolver.lookup(path, false);
         Image img = image();
-        if (img.stat(ino).type() != FileType.SYMLINK) {
+        if (img.fileType(ino) != FileType.SYMLINK) {
             throw new NotLinkException(path.toString());
         }
         return img.readSymlink(ino);
@@ -159,11 +159,11 @@ final class CfsFileSystem extends FileSystem {
     DirectoryStream<Path> newDirectoryStream(CfsPath dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
         long ino = resolver.lookup(dir, true);
         Image img = image();
-        if (img.stat(ino).type() != FileType.DIRECTORY) {
+        if (img.fileType(ino) != FileType.DIRECTORY) {
             throw new NotDirectoryException(dir.toString());
         }
         DirectoryCursor cursor = img.openDirectory(ino);
-        return state.register(new CfsDirectoryStream(dir, cursor, filter, state));
+        return new CfsDirectoryStream(dir, cursor, filter, state);
     }
 
     CfsFileChannel newFileChannel(CfsPath path, Set<? extends OpenOption> options) throws IOException {

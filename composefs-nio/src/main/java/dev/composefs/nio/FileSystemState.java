@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether a file system is open, and what it handed out that must close with it (channels, streams,
- * directory streams): the one home of the open/closed check.
+ * Whether a file system is open, and what it handed out that must close with it (channels and
+ * streams; directory streams ask {@link #isOpen()} instead): the one home of the open/closed check.
  */
 final class FileSystemState {
     private volatile boolean open = true;
