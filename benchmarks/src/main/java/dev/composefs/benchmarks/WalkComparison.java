@@ -173,6 +173,19 @@ public final class WalkComparison {
                 walk.median("default provider, tree on disk") / walk.median("cfs, descriptor image"),
                 walk.median("zipfs") / walk.median("cfs, descriptor image")));
         sb.append("\nOpen (and close) of the file system, through the `cfs:` / `jar:` URI:\n\n").append(open.table("cfs, descriptor image open + close"));
+        // Issue 5 compares zipfs "open + walk": a zip's central directory is read at open, an image's
+        // structures during the walk.
+        double zipOpenWalk = open.median("zipfs open + close") + walk.median("zipfs");
+        sb.append(String.format(Locale.ROOT, "%nopen + walk, medians added: zipfs %s, cfs descriptor %s (%.1fx faster)",
+                Medians.human(zipOpenWalk), Medians.human(open.median("cfs, descriptor image open + close")
+                        + walk.median("cfs, descriptor image")),
+                zipOpenWalk / (open.median("cfs, descriptor image open + close") + walk.median("cfs, descriptor image"))));
+        if (e) {
+            double erofsOpenWalk = open.median("cfs, EROFS image open + close") + walk.median("cfs, EROFS image");
+            sb.append(String.format(Locale.ROOT, ", cfs EROFS %s (%.1fx faster)", Medians.human(erofsOpenWalk),
+                    zipOpenWalk / erofsOpenWalk));
+        }
+        sb.append('\n');
         sb.append("\nLookup of a deep path (`").append(deepRel).append("`, ").append(n)
                 .append("x getPath + readAttributes):\n\n").append(lookup.table("cfs, descriptor image"));
         sb.append(String.format(Locale.ROOT, "%nper lookup: cfs %s, zipfs %s, default %s%n",
