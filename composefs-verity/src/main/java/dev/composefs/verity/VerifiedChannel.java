@@ -140,17 +140,7 @@ public final class VerifiedChannel implements SeekableByteChannel {
         }
         // One byte more than the size: a file that grew since size() was asked goes the long way.
         ByteBuffer content = ByteBuffer.allocate((int) size + 1);
-        if (ch instanceof FileChannel fc) {
-            while (content.hasRemaining() && fc.read(content, content.position()) >= 0) {
-                // positional reads until full or end of file
-            }
-        } else {
-            ch.position(0);
-            while (content.hasRemaining() && ch.read(content) >= 0) {
-                // until full or end of file
-            }
-        }
-        if (content.position() > size) {
+        if (readAt(ch, 0, content) > size) {
             return null;
         }
         MerkleTree tree = new FsVerityHasher(params, true).update(content.array(), 0, content.position()).tree();
@@ -289,18 +279,23 @@ public final class VerifiedChannel implements SeekableByteChannel {
 
     /** Reads {@code want} bytes at {@code pos} into the batch buffer, fewer only at end of file. */
     private int readUpTo(long pos, int want) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(batch, 0, want);
+        return readAt(ch, pos, ByteBuffer.wrap(batch, 0, want));
+    }
+
+    /** Reads from {@code pos} until {@code dst} is full or the file ends; returns the bytes read. */
+    private static int readAt(SeekableByteChannel ch, long pos, ByteBuffer dst) throws IOException {
+        int start = dst.position();
         if (ch instanceof FileChannel fc) {
-            while (bb.hasRemaining() && fc.read(bb, pos + bb.position()) >= 0) {
+            while (dst.hasRemaining() && fc.read(dst, pos + dst.position() - start) >= 0) {
                 // positional reads leave the channel's own position alone
             }
         } else {
             ch.position(pos);
-            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+            while (dst.hasRemaining() && ch.read(dst) >= 0) {
                 // keep reading until full or end of file
             }
         }
-        return bb.position();
+        return dst.position() - start;
     }
 
     /** Always throws: the channel is read-only. */
