@@ -288,29 +288,29 @@ final class CfsPath implements Path {
      */
     CfsPath resolveEntry(DirectoryCursor cursor) throws IOException {
         int len = cursor.nameLength();
-        boolean slash = path.length > 0 && path[path.length - 1] != PathBytes.SEP;
-        int at = path.length + (slash ? 1 : 0);
-        byte[] r = new byte[at + len];
-        System.arraycopy(path, 0, r, 0, path.length);
-        if (slash) {
-            r[path.length] = PathBytes.SEP;
-        }
-        cursor.copyName(r, at);
+        byte[] r = withRoomFor(path, len);
+        cursor.copyName(r, r.length - len);
         return new CfsPath(fs, r, cursor.inode());
     }
 
     CfsPath resolveName(byte[] name, int off, int len, long hint) {
-        return new CfsPath(fs, path.length == 0 ? Arrays.copyOfRange(name, off, off + len) : join(path, name, off, len), hint);
+        return new CfsPath(fs, join(path, name, off, len), hint);
     }
 
     private static byte[] join(byte[] a, byte[] b, int off, int len) {
-        boolean slash = a[a.length - 1] != PathBytes.SEP;
+        byte[] r = withRoomFor(a, len);
+        System.arraycopy(b, off, r, r.length - len, len);
+        return r;
+    }
+
+    /** {@code a}, a separator unless {@code a} is empty or ends in one, then {@code len} free bytes. */
+    private static byte[] withRoomFor(byte[] a, int len) {
+        boolean slash = a.length > 0 && a[a.length - 1] != PathBytes.SEP;
         byte[] r = new byte[a.length + (slash ? 1 : 0) + len];
         System.arraycopy(a, 0, r, 0, a.length);
         if (slash) {
             r[a.length] = PathBytes.SEP;
         }
-        System.arraycopy(b, off, r, r.length - len, len);
         return r;
     }
 
