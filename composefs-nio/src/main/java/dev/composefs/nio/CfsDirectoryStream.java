@@ -54,29 +54,30 @@ final class CfsDirectoryStream implements DirectoryStream<Path> {
         closed = true;
     }
 
+    /**
+     * Not synchronized: an iterator is for one thread (zipfs's is not synchronized either), and
+     * {@link #close()} from another thread only sets a volatile flag this checks. Two monitor round
+     * trips per entry cost more than the cursor's move to the next entry.
+     */
     private final class Entries implements Iterator<Path> {
         private Path next;
 
         @Override
         public boolean hasNext() {
-            synchronized (CfsDirectoryStream.this) {
-                if (next == null && !isClosed()) {
-                    next = advance();
-                }
-                return next != null;
+            if (next == null && !isClosed()) {
+                next = advance();
             }
+            return next != null;
         }
 
         @Override
         public Path next() {
-            synchronized (CfsDirectoryStream.this) {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Path p = next;
-                next = null;
-                return p;
+            if (!hasNext()) {
+                throw new NoSuchElementException();
             }
+            Path p = next;
+            next = null;
+            return p;
         }
 
         private Path advance() {

@@ -63,12 +63,27 @@ final class ErofsDirectory {
 
     /** The nid entry {@code entry} of block {@code block} names. */
     long nid(int block, int entry) throws IOException {
-        return data.u64(direntOffset(block, entry) + Dirent.OFF_NID);
+        return nidAt(direntOffset(block, entry));
+    }
+
+    /** The nid the dirent at byte offset {@code dirent} names. */
+    long nidAt(long dirent) throws IOException {
+        return data.u64(dirent + Dirent.OFF_NID);
     }
 
     /** The {@code EROFS_FT_*} file type of the entry. */
     int fileType(int block, int entry) throws IOException {
-        return data.u8(direntOffset(block, entry) + Dirent.OFF_FILE_TYPE);
+        return fileTypeAt(direntOffset(block, entry));
+    }
+
+    /** The {@code EROFS_FT_*} file type of the dirent at byte offset {@code dirent}. */
+    int fileTypeAt(long dirent) throws IOException {
+        return data.u8(dirent + Dirent.OFF_FILE_TYPE);
+    }
+
+    /** The {@code nameoff} of the dirent at byte offset {@code dirent}: where its name starts in its block. */
+    int nameoffAt(long dirent) throws IOException {
+        return data.u16(dirent + Dirent.OFF_NAMEOFF);
     }
 
     /** The file type an {@code EROFS_FT_*} code stands for, or {@code null} for an unknown code. */
@@ -84,11 +99,19 @@ final class ErofsDirectory {
     /** The length of the entry's name, or a negative number if the dirents are out of order. */
     int nameLength(int block, int entry) throws IOException {
         int start = data.u16(direntOffset(block, entry) + Dirent.OFF_NAMEOFF);
-        int blockLength = layout.blockLength(block);
         if (entry + 1 < entryCount(block)) {
             return data.u16(direntOffset(block, entry + 1) + Dirent.OFF_NAMEOFF) - start;
         }
-        int max = Math.min(blockLength - start, NAME_MAX + 1);
+        return lastNameLength(block, start);
+    }
+
+    /**
+     * The length of the last name of block {@code block}, which starts at {@code start} within it: up
+     * to the end of the block or its first NUL, at most {@code NAME_MAX + 1}; not positive if
+     * {@code start} is not inside the block.
+     */
+    int lastNameLength(int block, int start) throws IOException {
+        int max = Math.min(layout.blockLength(block) - start, NAME_MAX + 1);
         if (max <= 0) {
             return max;
         }
@@ -98,8 +121,11 @@ final class ErofsDirectory {
 
     /** Whether the entry is {@code .} or {@code ..}. */
     boolean isDotOrDotDot(int block, int entry) throws IOException {
-        int length = nameLength(block, entry);
-        long at = nameOffset(block, entry);
+        return isDotOrDotDot(nameOffset(block, entry), nameLength(block, entry));
+    }
+
+    /** Whether the name of {@code length} bytes at byte offset {@code at} is {@code .} or {@code ..}. */
+    boolean isDotOrDotDot(long at, int length) throws IOException {
         return (length == 1 || length == 2) && data.u8(at) == '.' && (length == 1 || data.u8(at + 1) == '.');
     }
 
@@ -155,6 +181,11 @@ final class ErofsDirectory {
     /** Copies the entry's name into {@code dst} at {@code offset}. */
     void copyName(int block, int entry, byte[] dst, int offset) throws IOException {
         data.copy(nameOffset(block, entry), dst, offset, nameLength(block, entry));
+    }
+
+    /** Copies the name of {@code length} bytes at byte offset {@code at} into {@code dst} at {@code offset}. */
+    void copyName(long at, int length, byte[] dst, int offset) throws IOException {
+        data.copy(at, dst, offset, length);
     }
 
     /** Compares the name of an entry with {@code key[offset, offset + length)}. */

@@ -7,55 +7,68 @@ import java.io.IOException;
 /**
  * A cursor over one checked EROFS directory ({@link ErofsValidator#directory}), block by block,
  * skipping {@code .} and {@code ..} and the entries the view hides ({@link ErofsView#entryType}).
+ *
+ * <p>It keeps where the current block starts and how many dirents it holds, and takes a name's length
+ * from the next dirent's {@code nameoff}: listing is the one hot path of a directory, and recomputing
+ * the block's place for every field of every entry cost several times the reads themselves. The
+ * directory's check guarantees the layout this relies on; every read still goes through
+ * {@link dev.composefs.format.image.ImageData}'s bounds checks.
  */
 final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
     private final ErofsDirectory directory;
     private final ErofsView view;
-    private int block;
-    private int entry = -1;
+    private final int blocks;
+    private int block = -1;
+    private long blockStart;
     private int count;
-    private boolean done;
+    private int entry;
+    /** Byte offset of the current entry's name. */
+    private long nameAt;
 
-    ErofsDirectoryCursor(ErofsDirectory directory, ErofsView view) throws IOException {
+    ErofsDirectoryCursor(ErofsDirectory directory, ErofsView view) {
         this.directory = directory;
         this.view = view;
-        this.count = directory.blockCount() > 0 ? directory.entryCount(0) : 0;
-        this.done = directory.blockCount() == 0;
+        this.blocks = directory.blockCount();
     }
 
     @Override
     public boolean next() throws IOException {
         unposition();
-        while (!done) {
+        while (true) {
             entry++;
-            if (entry >= count) {
+            while (entry >= count) {
+                if (block + 1 >= blocks) {
+                    block = blocks;
+                    entry = count;
+                    return false;
+                }
                 block++;
-                if (block >= directory.blockCount()) {
-                    done = true;
-                    break;
-                }
-                entry = 0;
+                blockStart = directory.blockOffset(block);
                 count = directory.entryCount(block);
-                if (count == 0) {
-                    continue;
-                }
+                entry = 0;
             }
-            if (directory.isDotOrDotDot(block, entry)) {
+            long dirent = blockStart + (long) entry * Dirent.SIZE;
+            int start = directory.nameoffAt(dirent);
+            int length = entry + 1 < count
+                    ? directory.nameoffAt(dirent + Dirent.SIZE) - start
+                    : directory.lastNameLength(block, start);
+            long at = blockStart + start;
+            if (directory.isDotOrDotDot(at, length)) {
                 continue;
             }
-            long target = directory.nid(block, entry);
-            FileType type = view.entryType(target, ErofsDirectory.fileType(directory.fileType(block, entry)));
+            long target = directory.nidAt(dirent);
+            FileType type = view.entryType(target, ErofsDirectory.fileType(directory.fileTypeAt(dirent)));
             if (type == null) {
                 continue;
             }
-            position(target, directory.nameLength(block, entry), type);
+            nameAt = at;
+            position(target, length, type);
             return true;
         }
-        return false;
     }
 
     @Override
     protected void copyCurrentName(byte[] dst, int offset) throws IOException {
-        directory.copyName(block, entry, dst, offset);
+        directory.copyName(nameAt, nameLength(), dst, offset);
     }
 }

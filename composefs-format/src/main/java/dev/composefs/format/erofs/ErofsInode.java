@@ -94,17 +94,6 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
         return inode;
     }
 
-    /**
-     * Whether inode {@code nid}, which {@link #read} decoded before, has size 0 and an xattr body:
-     * three header fields instead of the whole header, for tests run on every entry listed.
-     */
-    static boolean isEmptyWithXattrs(ImageData data, ErofsVolume volume, long nid) throws IOException {
-        long offset = volume.inodeOffset(nid, data.size());
-        boolean extended = (data.u16(offset + InodeRecord.OFF_FORMAT) >> EROFS_I_VERSION_BIT & 1) != 0;
-        long size = extended ? data.u64(offset + InodeRecord.OFF_EXTENDED_SIZE) : data.u32(offset + InodeRecord.OFF_COMPACT_SIZE);
-        return size == 0 && data.u16(offset + InodeRecord.OFF_XATTR_ICOUNT) != 0;
-    }
-
     /** The file type. */
     FileType type() {
         return FileType.ofMode(mode);

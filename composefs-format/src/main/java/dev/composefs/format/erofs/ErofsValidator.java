@@ -56,12 +56,18 @@ final class ErofsValidator {
     private final ErofsVolume volume;
     private final ErofsXattrs xattrs;
     private final InodeMarks checkedDirectories;
+    /** Entries of checked directories that are character devices with rdev 0 ({@link ErofsInode#isRawWhiteout}). */
+    private final InodeMarks rawWhiteouts;
+    /** Entries of checked directories that are empty regular files with xattrs: possible escaped whiteouts. */
+    private final InodeMarks emptyWithXattrs;
 
     ErofsValidator(ImageData data, ErofsVolume volume, ErofsXattrs xattrs) {
         this.data = data;
         this.volume = volume;
         this.xattrs = xattrs;
         this.checkedDirectories = new InodeMarks(volume.inodeSlots(data.size()));
+        this.rawWhiteouts = new InodeMarks(volume.inodeSlots(data.size()));
+        this.emptyWithXattrs = new InodeMarks(volume.inodeSlots(data.size()));
     }
 
     /** Whether inode slot {@code nid} starts inside the file. */
@@ -102,12 +108,20 @@ final class ErofsValidator {
     }
 
     /**
-     * Whether inode {@code nid}, which a checked directory names (so it passed {@link #inode} when the
-     * directory was checked), is empty and has xattrs: the only regular files the mounted view may
-     * show as whiteouts.
+     * Whether inode {@code nid}, which a checked directory names, is a character device with rdev 0:
+     * what the mounted view hides. Remembered when the directory was checked, so listing a directory
+     * reads its blocks and not the inode of every entry.
      */
-    boolean isEmptyWithXattrs(long nid) throws IOException {
-        return ErofsInode.isEmptyWithXattrs(data, volume, nid);
+    boolean isRawWhiteout(long nid) {
+        return rawWhiteouts.contains(nid);
+    }
+
+    /**
+     * Whether inode {@code nid}, which a checked directory names, is an empty regular file with xattrs:
+     * the only regular files the mounted view may show as whiteouts. Remembered as {@link #isRawWhiteout}.
+     */
+    boolean isEmptyWithXattrs(long nid) {
+        return emptyWithXattrs.contains(nid);
     }
 
     /** The target of a symlink {@link #inode} decoded, checked for NUL. */
@@ -183,6 +197,10 @@ final class ErofsValidator {
                 }
                 if (child.type() == FileType.DIRECTORY) {
                     checkSubdirectory(d, b, e, child, subdirectories);
+                } else if (child.isRawWhiteout()) {
+                    rawWhiteouts.add(target);
+                } else if (child.type() == FileType.REGULAR && child.size() == 0 && child.xattrSize() > 0) {
+                    emptyWithXattrs.add(target);
                 }
             }
         }

@@ -6,7 +6,9 @@ import java.io.IOException;
 
 /**
  * How one {@link ImageView} presents the inodes of an EROFS image, decided from each inode itself (and
- * its xattrs) whenever it is decoded or listed; nothing is remembered. The {@link ImageView#RAW raw
+ * its xattrs) whenever it is decoded. Listing a directory asks instead what its check remembered
+ * about each entry ({@link ErofsValidator#isRawWhiteout}, {@link ErofsValidator#isEmptyWithXattrs}),
+ * so it reads no inode but the rare possible whiteout's. The {@link ImageView#RAW raw
  * view} shows every inode as stored. The {@link ImageView#MOUNTED mounted view} hides character
  * devices with rdev 0 (overlay whiteouts, which overlayfs hides, and composefs' root stubs) and shows
  * an empty regular file carrying both escaped whiteout markers as the whiteout it stands for, a
@@ -45,23 +47,23 @@ final class ErofsView {
     }
 
     /**
-     * The file type the view shows for the entry naming {@code nid} with dirent type {@code stored}
-     * (which a checked directory guarantees to be the inode's), or {@code null} if the view hides it.
-     * Decodes the inode only when the view could present it otherwise than stored: a character device,
-     * or an empty regular file with xattrs.
+     * The file type the view shows for an entry of a checked directory naming {@code nid} with dirent
+     * type {@code stored} (which the check guarantees to be the inode's), or {@code null} if the view
+     * hides it. Decodes the inode only when the view could present it otherwise than stored: an empty
+     * regular file with xattrs; the directory's check remembered which entries those are.
      */
     FileType entryType(long nid, FileType stored) throws IOException {
         if (view == ImageView.RAW || (stored != FileType.CHAR_DEVICE && stored != FileType.REGULAR)) {
             return stored;
         }
         if (stored == FileType.CHAR_DEVICE) {
-            return hides(nid, stored) ? null : stored;
+            return validator.isRawWhiteout(nid) ? null : stored;
         }
         return validator.isEmptyWithXattrs(nid) ? type(validator.inode(nid)) : stored;
     }
 
-    /** Whether the view hides the entry naming {@code nid} with dirent type {@code stored}, as {@link #entryType}. */
-    boolean hides(long nid, FileType stored) throws IOException {
-        return view == ImageView.MOUNTED && stored == FileType.CHAR_DEVICE && hidden(validator.inode(nid));
+    /** Whether the view hides the entry of a checked directory naming {@code nid} with dirent type {@code stored}. */
+    boolean hides(long nid, FileType stored) {
+        return view == ImageView.MOUNTED && stored == FileType.CHAR_DEVICE && validator.isRawWhiteout(nid);
     }
 }
