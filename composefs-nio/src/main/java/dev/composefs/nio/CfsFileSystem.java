@@ -136,6 +136,16 @@ final class CfsFileSystem extends FileSystem {
         return a;
     }
 
+    /**
+     * The type of inode {@code ino}, which {@code path} names: from the attributes the path remembers
+     * when they are that inode's (a walk asks for every directory's type several times), else from the
+     * image.
+     */
+    FileType fileType(CfsPath path, long ino) throws IOException {
+        CfsAttributes known = path.attributes();
+        return known != null && known.stat().ino() == ino ? known.stat().type() : image().fileType(ino);
+    }
+
     List<Xattr> xattrs(CfsPath path, boolean follow) throws IOException {
         return image().xattrs(resolver.lookup(path, follow));
     }
@@ -149,20 +159,18 @@ final class CfsFileSystem extends FileSystem {
 
     byte[] readSymbolicLink(CfsPath path) throws IOException {
         long ino = resolver.lookup(path, false);
-        Image img = image();
-        if (img.fileType(ino) != FileType.SYMLINK) {
+        if (fileType(path, ino) != FileType.SYMLINK) {
             throw new NotLinkException(path.toString());
         }
-        return img.readSymlink(ino);
+        return image().readSymlink(ino);
     }
 
     DirectoryStream<Path> newDirectoryStream(CfsPath dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
         long ino = resolver.lookup(dir, true);
-        Image img = image();
-        if (img.fileType(ino) != FileType.DIRECTORY) {
+        if (fileType(dir, ino) != FileType.DIRECTORY) {
             throw new NotDirectoryException(dir.toString());
         }
-        DirectoryCursor cursor = img.openDirectory(ino);
+        DirectoryCursor cursor = image().openDirectory(ino);
         return new CfsDirectoryStream(dir, cursor, filter, state);
     }
 

@@ -49,7 +49,7 @@ final class PathResolver {
     long lookup(CfsPath path, boolean follow) throws IOException {
         Image image = fs.image();
         long hint = path.inodeHint();
-        if (hint >= 0 && (!follow || image.fileType(hint) != FileType.SYMLINK)) {
+        if (hint >= 0 && (!follow || fs.fileType(path, hint) != FileType.SYMLINK)) {
             return hint;
         }
         Map<CfsPath, Long> cache = follow ? followed : unfollowed;

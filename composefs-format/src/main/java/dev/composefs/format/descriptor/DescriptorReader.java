@@ -12,7 +12,6 @@ import dev.composefs.format.image.Stat;
 import dev.composefs.format.image.UnsupportedImageException;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
-import dev.composefs.format.tree.Timespec;
 import dev.composefs.format.tree.Xattr;
 import dev.composefs.verity.FsVerityAlgorithm;
 import dev.composefs.verity.FsVerityDigest;
@@ -82,7 +81,7 @@ public final class DescriptorReader implements Image {
                     + data.size() + " bytes)");
         }
         DescriptorReader reader = new DescriptorReader(data, (vdataOffset - SUPERBLOCK_SIZE) / INODE_SIZE, vdataOffset);
-        if (reader.validator.inode(0) != FileType.DIRECTORY) {
+        if (reader.type(0) != FileType.DIRECTORY) {
             throw data.corrupt(inodeOffset(0) + ST_MODE, 0, "the root inode is not a directory");
         }
         return reader;
@@ -92,19 +91,38 @@ public final class DescriptorReader implements Image {
         return data;
     }
 
-    /** The checked vdata reference {@code field} of inode {@code ino}. */
-    Vdata vdata(long ino, int field, String what) throws IOException {
-        long ref = inodeOffset(ino) + field;
-        long off = data.u64(ref + VDATA_OFF);
-        long len = data.u32(ref + VDATA_LEN);
+    /**
+     * The 96 bytes of inode {@code ino} ({@code 0 <= ino < inodeCount}), which the superblock check
+     * placed inside the file: one bounds check for all the fields a decode reads.
+     */
+    ImageData.Window inode(long ino) throws IOException {
+        return data.window(inodeOffset(ino), INODE_SIZE, ino, "inode");
+    }
+
+    /** The checked vdata reference {@code field} of inode {@code ino}, read from its window {@code inode}. */
+    Vdata vdata(ImageData.Window inode, long ino, int field, String what) throws IOException {
+        long off = inode.u64(field + VDATA_OFF);
+        long len = inode.u32(field + VDATA_LEN);
         if (len == 0) {
             return Vdata.ABSENT;
         }
         if (off < 0 || len > vdataLength || off > vdataLength - len) {
-            throw data.corrupt(ref, ino, what + " {off " + Long.toUnsignedString(off) + ", len " + len
-                    + "} runs past the vdata section (" + vdataLength + " bytes)");
+            throw data.corrupt(inodeOffset(ino) + field, ino, what + " {off " + Long.toUnsignedString(off) + ", len "
+                    + len + "} runs past the vdata section (" + vdataLength + " bytes)");
         }
         return new Vdata(vdataOffset + off, (int) len);
+    }
+
+    /** Whether vdata reference {@code field} in window {@code inode} is empty or lies within the vdata section. */
+    boolean inVdata(ImageData.Window inode, int field) {
+        long off = inode.u64(field + VDATA_OFF);
+        long len = inode.u32(field + VDATA_LEN);
+        return len == 0 || (off >= 0 && len <= vdataLength && off <= vdataLength - len);
+    }
+
+    /** {@link #vdata(ImageData.Window, long, int, String)} of an inode that passed {@link #type}. */
+    private Vdata vdata(long ino, int field, String what) throws IOException {
+        return vdata(inode(ino), ino, field, what);
     }
 
     /** The raw {@code st_mode} of inode {@code ino}. */
@@ -119,7 +137,7 @@ public final class DescriptorReader implements Image {
 
     /** The type of inode {@code ino}, after checking its fixed part. */
     private FileType type(long ino) throws IOException {
-        return validator.inode(checkIno(ino));
+        return validator.inode(checkIno(ino), inode(ino));
     }
 
     private long checkIno(long ino) {
@@ -155,17 +173,17 @@ public final class DescriptorReader implements Image {
 
     @Override
     public Stat stat(long ino) throws IOException {
-        type(ino);
-        long base = inodeOffset(ino);
+        ImageData.Window inode = inode(checkIno(ino));
+        validator.inode(ino, inode);
         return new Stat(ino,
-                (int) data.u32(base + ST_MODE),
-                data.u32(base + ST_NLINK),
-                data.u32(base + ST_UID),
-                data.u32(base + ST_GID),
-                data.u32(base + ST_RDEV),
-                data.u64(base + ST_SIZE),
-                new Timespec(data.u64(base + ST_MTIM_SEC), (int) data.u32(base + ST_MTIM_NSEC)),
-                new Timespec(data.u64(base + ST_CTIM_SEC), (int) data.u32(base + ST_CTIM_NSEC)));
+                (int) inode.u32(ST_MODE),
+                inode.u32(ST_NLINK),
+                inode.u32(ST_UID),
+                inode.u32(ST_GID),
+                inode.u32(ST_RDEV),
+                inode.u64(ST_SIZE),
+                inode.u64(ST_MTIM_SEC), (int) inode.u32(ST_MTIM_NSEC),
+                inode.u64(ST_CTIM_SEC), (int) inode.u32(ST_CTIM_NSEC));
     }
 
     /** The dirent blob of directory {@code dirIno}, validated. */

@@ -24,20 +24,43 @@ final class DescriptorValidator {
     }
 
     /**
-     * Checks the fixed part of inode {@code ino}: a known file type and no mode bits above 0177777,
-     * {@code st_size} at most 2^63 - 1, every vdata reference within the vdata section, the variable
-     * data each type allows, and a digest of 32 bytes on regular files only.
+     * Checks the fixed part of inode {@code ino}, read from its window {@code inode}: a known file type
+     * and no mode bits above 0177777, {@code st_size} at most 2^63 - 1, every vdata reference within the
+     * vdata section, the variable data each type allows, and a digest of 32 bytes on regular files only.
+     *
+     * <p>Every stat goes through here, so the common case is one small method the JIT inlines: a
+     * predicate that accepts only sound inodes, falling back to {@link #explain}, which checks the
+     * same rules one by one and reports the first that fails.
      *
      * @return the inode's file type
      */
-    FileType inode(long ino) throws IOException {
+    FileType inode(long ino, ImageData.Window inode) throws IOException {
+        long mode = inode.u32(ST_MODE);
+        FileType type = FileType.ofMode((int) mode);
+        long size = inode.u64(ST_SIZE);
+        long variable = inode.u32(VARIABLE_DATA + VDATA_LEN);
+        long digest = inode.u32(DIGEST + VDATA_LEN);
+        boolean sound = type != null && (mode & ~0177777L) == 0 && size >= 0
+                && reader.inVdata(inode, VARIABLE_DATA) && reader.inVdata(inode, DIGEST) && reader.inVdata(inode, XATTRS)
+                && (digest == 0 || (digest == DIGEST_SIZE && type == FileType.REGULAR))
+                && switch (type) {
+                    case DIRECTORY -> true;
+                    case REGULAR -> (size > 0) == (variable != 0);
+                    case SYMLINK -> variable != 0;
+                    default -> variable == 0;
+                };
+        return sound ? type : explain(ino, inode);
+    }
+
+    /** {@link #inode}, rule by rule: throws for the first rule the inode breaks. */
+    private FileType explain(long ino, ImageData.Window inode) throws IOException {
         long base = inodeOffset(ino);
-        FileType type = type(ino, ino);
-        long size = data.u64(base + ST_SIZE);
+        FileType type = type(ino, inode.u32(ST_MODE), ino);
+        long size = inode.u64(ST_SIZE);
         if (size < 0) {
             throw data.corrupt(base + ST_SIZE, ino, "st_size " + Long.toUnsignedString(size) + " exceeds 2^63 - 1");
         }
-        Vdata variable = reader.vdata(ino, VARIABLE_DATA, "variable_data");
+        Vdata variable = reader.vdata(inode, ino, VARIABLE_DATA, "variable_data");
         long where = base + VARIABLE_DATA;
         switch (type) {
             case DIRECTORY:
@@ -61,14 +84,14 @@ final class DescriptorValidator {
                 }
                 break;
         }
-        Vdata digest = reader.vdata(ino, DIGEST, "digest");
+        Vdata digest = reader.vdata(inode, ino, DIGEST, "digest");
         if (digest.present() && digest.length() != DIGEST_SIZE) {
             throw data.corrupt(base + DIGEST, ino, "digest is " + digest.length() + " bytes, not " + DIGEST_SIZE);
         }
         if (digest.present() && type != FileType.REGULAR) {
             throw data.corrupt(base + DIGEST, ino, "a " + type + " inode has a digest");
         }
-        reader.vdata(ino, XATTRS, "xattrs");
+        reader.vdata(inode, ino, XATTRS, "xattrs");
         return type;
     }
 
@@ -77,7 +100,10 @@ final class DescriptorValidator {
      * directory naming it) when they differ.
      */
     FileType type(long target, long ino) throws IOException {
-        long mode = reader.rawMode(target);
+        return type(target, reader.rawMode(target), ino);
+    }
+
+    private FileType type(long target, long mode, long ino) throws IOException {
         FileType type = FileType.ofMode((int) mode);
         if (type == null || (mode & ~0177777L) != 0) {
             throw data.corrupt(inodeOffset(target) + ST_MODE, target, "st_mode 0" + Long.toOctalString(mode)

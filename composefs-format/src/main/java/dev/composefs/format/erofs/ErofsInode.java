@@ -5,7 +5,6 @@ import static dev.composefs.format.erofs.ErofsLayout.*;
 import dev.composefs.format.image.ImageData;
 import dev.composefs.format.image.UnsupportedImageException;
 import dev.composefs.format.tree.FileType;
-import dev.composefs.format.tree.Timespec;
 import java.io.IOException;
 
 /**
@@ -23,11 +22,12 @@ import java.io.IOException;
  * @param u           {@code i_u}: raw_blkaddr, rdev or chunk format
  * @param uid         {@code i_uid}
  * @param gid         {@code i_gid}
- * @param mtime       the mtime; the superblock's build time for compact inodes
+ * @param mtimeSeconds the mtime's seconds; the superblock's build time for compact inodes
+ * @param mtimeNanos  the mtime's nanoseconds
  * @param xattrSize   bytes of the xattr body after the header (0 without xattrs)
  */
 record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int mode, long nlink, long size, long u,
-                  long uid, long gid, Timespec mtime, int xattrSize) {
+                  long uid, long gid, long mtimeSeconds, int mtimeNanos, int xattrSize) {
 
     /** i_format bits beyond the version bit and the 3-bit data layout. */
     private static final int FORMAT_UNKNOWN_BITS = ~0xF & 0xFFFF;
@@ -40,6 +40,46 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
      * @throws UnsupportedImageException                       for a compressed data layout
      */
     static ErofsInode read(ImageData data, ErofsVolume volume, long nid) throws IOException {
+        // Every stat decodes an inode: the sound case is a few reads through one window and one
+        // predicate, small enough for the JIT to inline; anything else is decoded again by explain,
+        // which checks rule by rule and reports the first one broken.
+        long offset = volume.inodeOffset(nid, data.size());
+        if (offset < 0 || !data.inBounds(offset, COMPACT_INODE_SIZE)) {
+            return explain(data, volume, nid);
+        }
+        ImageData.Window w = data.window(offset, COMPACT_INODE_SIZE, nid, "inode");
+        int format = w.u16(InodeRecord.OFF_FORMAT);
+        boolean extended = (format >> EROFS_I_VERSION_BIT & 1) != 0;
+        if ((format & FORMAT_UNKNOWN_BITS) != 0 || (extended && !data.inBounds(offset, EXTENDED_INODE_SIZE))) {
+            return explain(data, volume, nid);
+        }
+        if (extended) {
+            w = data.window(offset, EXTENDED_INODE_SIZE, nid, "extended inode");
+        }
+        int layout = format >> EROFS_I_DATALAYOUT_BIT & 7;
+        int mode = w.u16(InodeRecord.OFF_MODE);
+        FileType type = FileType.ofMode(mode);
+        int xattrSize = XattrLayout.bodySize(w.u16(InodeRecord.OFF_XATTR_ICOUNT));
+        long size = extended ? w.u64(InodeRecord.OFF_EXTENDED_SIZE) : w.u32(InodeRecord.OFF_COMPACT_SIZE);
+        boolean sound = type != null && size >= 0
+                && (layout == EROFS_INODE_FLAT_PLAIN || layout == EROFS_INODE_FLAT_INLINE
+                    || (layout == EROFS_INODE_CHUNK_BASED && type == FileType.REGULAR))
+                && data.inBounds(offset + (extended ? EXTENDED_INODE_SIZE : COMPACT_INODE_SIZE), xattrSize);
+        if (!sound) {
+            return explain(data, volume, nid);
+        }
+        long u = w.u32(InodeRecord.OFF_U);
+        return extended
+                ? new ErofsInode(nid, offset, true, layout, mode, w.u32(InodeRecord.OFF_EXTENDED_NLINK), size, u,
+                        w.u32(InodeRecord.OFF_EXTENDED_UID), w.u32(InodeRecord.OFF_EXTENDED_GID),
+                        w.u64(InodeRecord.OFF_EXTENDED_MTIME), (int) w.u32(InodeRecord.OFF_EXTENDED_MTIME_NSEC), xattrSize)
+                : new ErofsInode(nid, offset, false, layout, mode, w.u16(InodeRecord.OFF_COMPACT_NLINK), size, u,
+                        w.u16(InodeRecord.OFF_COMPACT_UID), w.u16(InodeRecord.OFF_COMPACT_GID),
+                        volume.buildTime(), (int) volume.buildTimeNsec(), xattrSize);
+    }
+
+    /** {@link #read}, rule by rule: throws for the first rule inode {@code nid} breaks. */
+    private static ErofsInode explain(ImageData data, ErofsVolume volume, long nid) throws IOException {
         long offset = volume.inodeOffset(nid, data.size());
         if (offset < 0) {
             throw data.corrupt(dev.composefs.format.image.CorruptImageException.NO_OFFSET, nid, "nid "
@@ -79,14 +119,14 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
             inode = new ErofsInode(nid, offset, true, layout, mode,
                     data.u32(offset + InodeRecord.OFF_EXTENDED_NLINK), size, u,
                     data.u32(offset + InodeRecord.OFF_EXTENDED_UID), data.u32(offset + InodeRecord.OFF_EXTENDED_GID),
-                    new Timespec(data.u64(offset + InodeRecord.OFF_EXTENDED_MTIME),
-                            (int) data.u32(offset + InodeRecord.OFF_EXTENDED_MTIME_NSEC)),
+                    data.u64(offset + InodeRecord.OFF_EXTENDED_MTIME),
+                    (int) data.u32(offset + InodeRecord.OFF_EXTENDED_MTIME_NSEC),
                     xattrSize);
         } else {
             inode = new ErofsInode(nid, offset, false, layout, mode,
                     data.u16(offset + InodeRecord.OFF_COMPACT_NLINK), data.u32(offset + InodeRecord.OFF_COMPACT_SIZE), u,
                     data.u16(offset + InodeRecord.OFF_COMPACT_UID), data.u16(offset + InodeRecord.OFF_COMPACT_GID),
-                    new Timespec(volume.buildTime(), (int) volume.buildTimeNsec()), xattrSize);
+                    volume.buildTime(), (int) volume.buildTimeNsec(), xattrSize);
         }
         if (layout == EROFS_INODE_CHUNK_BASED && type != FileType.REGULAR) {
             throw data.corrupt(offset, nid, "a " + type + " inode has the chunk-based data layout");

@@ -152,7 +152,7 @@ public final class ErofsReader implements Image {
             size = 0;
         }
         return new Stat(ino, mode, inode.nlink(), inode.uid(), inode.gid(), inode.rdev(), size,
-                inode.mtime(), inode.mtime());
+                inode.mtimeSeconds(), inode.mtimeNanos(), inode.mtimeSeconds(), inode.mtimeNanos());
     }
 
     @Override

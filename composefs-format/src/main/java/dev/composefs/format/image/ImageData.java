@@ -151,6 +151,58 @@ public final class ImageData implements Closeable {
         return buffer.getLong(at(offset, 8));
     }
 
+    /**
+     * The {@code length} bytes at {@code offset} as a {@link Window}, for decoding a fixed-size
+     * structure with one check instead of one per field.
+     *
+     * @param what names the structure, for the message
+     * @throws CorruptImageException if the range does not lie within the file
+     */
+    public Window window(long offset, int length, long inode, String what) throws IOException {
+        if (closed || !inBounds(offset, length)) {
+            check(offset, length, inode, what);
+        }
+        return new Window(buffer, (int) offset, length);
+    }
+
+    /**
+     * A range of the file checked once when it was made ({@link #window}): reads at constant offsets
+     * inside it are checked against its length alone, checks the JIT folds into one for a run of
+     * neighbouring fields. An offset outside the window is a bug of the caller, not damage, and throws
+     * {@link IndexOutOfBoundsException}.
+     */
+    public static final class Window {
+        private final ByteBuffer buffer;
+        private final int base;
+        private final int length;
+
+        private Window(ByteBuffer buffer, int base, int length) {
+            this.buffer = buffer;
+            this.base = base;
+            this.length = length;
+        }
+
+        /** The unsigned byte at {@code at} within the window. */
+        public int u8(int at) {
+            return buffer.get(base + Objects.checkIndex(at, length)) & 0xff;
+        }
+
+        /** The unsigned little-endian 16-bit value at {@code at} within the window. */
+        public int u16(int at) {
+            return buffer.getShort(base + Objects.checkIndex(at, length - 1)) & 0xffff;
+        }
+
+        /** The unsigned little-endian 32-bit value at {@code at} within the window. */
+        public long u32(int at) {
+            return buffer.getInt(base + Objects.checkIndex(at, length - 3)) & 0xffffffffL;
+        }
+
+        /** The little-endian 64-bit value at {@code at} within the window. */
+        public long u64(int at) {
+            return buffer.getLong(base + Objects.checkIndex(at, length - 7));
+        }
+    }
+
     /** A copy of {@code length} bytes at {@code offset}. */
     public byte[] bytes(long offset, int length) throws IOException {
         byte[] b = new byte[length];

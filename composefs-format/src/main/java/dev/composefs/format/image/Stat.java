@@ -2,7 +2,6 @@ package dev.composefs.format.image;
 
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Timespec;
-import java.util.Objects;
 
 /**
  * The status of one inode of an image, as {@code stat(2)} would report it; an immutable snapshot.
@@ -15,16 +14,31 @@ import java.util.Objects;
  * @param gid   the group
  * @param rdev  the device number of a character or block device, 0 otherwise
  * @param size  {@code st_size}
- * @param mtime the modification time
- * @param ctime the change time (formats without one report the modification time)
+ * @param mtimeSeconds the modification time: seconds since the epoch
+ * @param mtimeNanos   the modification time: nanoseconds, as stored (unsigned)
+ * @param ctimeSeconds the change time (formats without one report the modification time)
+ * @param ctimeNanos   the change time's nanoseconds
  */
 public record Stat(long ino, int mode, long nlink, long uid, long gid, long rdev, long size,
-        Timespec mtime, Timespec ctime) {
+        long mtimeSeconds, int mtimeNanos, long ctimeSeconds, int ctimeNanos) {
 
-    /** Checks the times are present. */
-    public Stat {
-        Objects.requireNonNull(mtime, "mtime");
-        Objects.requireNonNull(ctime, "ctime");
+    /**
+     * A stat with the times as {@link Timespec}s. The record holds them as numbers: a walk makes one
+     * stat per entry, and two time objects each would double what it allocates.
+     */
+    public Stat(long ino, int mode, long nlink, long uid, long gid, long rdev, long size, Timespec mtime,
+            Timespec ctime) {
+        this(ino, mode, nlink, uid, gid, rdev, size, mtime.seconds(), mtime.nanos(), ctime.seconds(), ctime.nanos());
+    }
+
+    /** The modification time. */
+    public Timespec mtime() {
+        return new Timespec(mtimeSeconds, mtimeNanos);
+    }
+
+    /** The change time. */
+    public Timespec ctime() {
+        return new Timespec(ctimeSeconds, ctimeNanos);
     }
 
     /** The file type, from the mode; images only hold inodes of the seven known types. */

@@ -71,6 +71,28 @@ class ImageDataTest {
     }
 
     @Test
+    void aWindowIsCheckedOnceAgainstTheFileAndItsReadsAgainstItself() throws IOException {
+        ImageData.Window w = data.window(6, 4, 3, "tail");
+        assertEquals(0x07, w.u8(0));
+        assertEquals(0xff08, w.u16(1));
+        assertEquals(0xfeff0807L, w.u32(0));
+        assertEquals(0x0807060504030201L, data.window(0, 8, 3, "head").u64(0));
+        // Reading past the window is the caller's bug, not damage.
+        assertThrows(IndexOutOfBoundsException.class, () -> w.u32(1));
+        assertThrows(IndexOutOfBoundsException.class, () -> w.u8(4));
+        assertThrows(IndexOutOfBoundsException.class, () -> w.u64(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> w.u16(-1));
+        for (long[] c : new long[][] {{7, 4}, {-1, 2}, {10, 1}, {Long.MAX_VALUE, 8}}) {
+            CorruptImageException e = assertThrows(CorruptImageException.class, () -> data.window(c[0], (int) c[1], 9, "inode"));
+            assertTrue(e.getMessage().contains("inode 9") && e.getMessage().contains("inode:"), e.getMessage());
+            assertEquals(c[0], e.offset());
+        }
+        ImageData d = ImageData.wrap(BYTES, Path.of("closed"));
+        d.close();
+        assertThrows(ClosedChannelException.class, () -> d.window(0, 4, 0, "inode"));
+    }
+
+    @Test
     void closedDataRefusesReads() {
         ImageData d = ImageData.wrap(BYTES, Path.of("closed"));
         d.close();
