@@ -281,7 +281,6 @@ final class CfsPath implements Path {
         return make(join(path, o.path, 0, o.path.length));
     }
 
-    /** This path with one more name; {@code hint} is the inode it names, if known (else -1). */
     /**
      * The entry {@code cursor} is at, as a child of this directory remembering its inode: the name is
      * copied from the image straight into the new path's bytes.
@@ -293,6 +292,7 @@ final class CfsPath implements Path {
         return new CfsPath(fs, r, cursor.inode());
     }
 
+    /** This path with one more name; {@code hint} is the inode it names, if known (else -1). */
     CfsPath resolveName(byte[] name, int off, int len, long hint) {
         return new CfsPath(fs, join(path, name, off, len), hint);
     }
