@@ -23,6 +23,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -103,6 +104,17 @@ class ObjectStoreFaultsTest {
         return objects.getParent();
     }
 
+    /**
+     * A store others may write to, as a swap needs: in one only this user and root can change, the
+     * open runs on the caller's thread ({@link TrustedDirectories}).
+     */
+    private Path untrustedStore() throws IOException {
+        Path store = store();
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(store.resolve("ab"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        return store;
+    }
+
     private static void assertNames(IOException e, String... parts) {
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), "the error should name " + part + ": " + e.getMessage());
@@ -159,7 +171,7 @@ class ObjectStoreFaultsTest {
 
     @Test
     void aFifoSwappedInAfterTheCheckDoesNotBlock() throws Exception {
-        Path store = store();
+        Path store = untrustedStore();
         Path object = store.resolve("ab/good");
         Path fifo = dir.resolve("fifo");
         Assumptions.assumeTrue(run("mkfifo", fifo.toString()), "mkfifo not available");
@@ -179,13 +191,38 @@ class ObjectStoreFaultsTest {
 
     @Test
     void aRegularFileSwappedInAfterTheCheckIsRefused() throws Exception {
-        Path store = store();
-        Path other = Files.write(dir.resolve("other"), DATA);
-        ObjectOpener.beforeOpen = p -> move(other, p, null);
-        try (FileSystem fs = FileSystems.newFileSystem(image(Map.of("f", "ab/good")), Map.of("basedir", store))) {
-            FileSystemException e = assertThrows(FileSystemException.class,
-                    () -> guarded("swapped file", () -> Files.readAllBytes(fs.getPath("/f"))));
-            assertNames(e, "/f", "ab/good", store.toString(), "changed while it was opened");
+        for (boolean trusted : new boolean[] {false, true}) {
+            Path store = store();
+            Path other = Files.write(dir.resolve("other"), DATA);
+            ObjectOpener.beforeOpen = p -> move(other, p, null);
+            try (ObjectOpener opener = new ObjectOpener(10_000, d -> trusted)) {
+                FileSystemException e = assertThrows(FileSystemException.class, () -> guarded("swapped file",
+                        () -> opener.open("/f", store.resolve("ab/good"), "backing object ab/good")));
+                assertNames(e, "/f", "ab/good", "changed while it was opened");
+            }
+            ObjectOpener.beforeOpen = p -> p;
+            Files.delete(store.resolve("ab/good"));
+        }
+    }
+
+    /** The open of an object in a trusted directory runs on the caller's thread, one elsewhere on a worker. */
+    @Test
+    void objectsInTrustedDirectoriesAreOpenedByTheCaller() throws Exception {
+        Path object = store().resolve("ab/good");
+        for (boolean trusted : new boolean[] {true, false}) {
+            try (ObjectOpener opener = new ObjectOpener(10_000, d -> trusted && d.equals(object.getParent()))) {
+                long before = ObjectOpener.WORKER_OPENS.get();
+                try (SeekableByteChannel ch = guarded("open", () -> opener.open("/f", object, "backing object ab/good"))) {
+                    assertEquals(DATA.length, ch.size());
+                }
+                assertEquals(trusted ? 0 : 1, ObjectOpener.WORKER_OPENS.get() - before);
+                // Removed between the check and the open: the same error either way.
+                ObjectOpener.beforeOpen = p -> p.resolveSibling("gone");
+                NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> guarded("removed",
+                        () -> opener.open("/f", object, "backing object ab/good")));
+                assertNames(e, "/f", "ab/good", "cannot be opened", "removed after it was checked");
+                ObjectOpener.beforeOpen = p -> p;
+            }
         }
     }
 
@@ -202,7 +239,7 @@ class ObjectStoreFaultsTest {
         Path fifo = dir.resolve("fifo");
         Assumptions.assumeTrue(run("mkfifo", fifo.toString()), "mkfifo not available");
         ObjectOpener.beforeOpen = p -> fifo;
-        try (ObjectOpener opener = new ObjectOpener(500)) {
+        try (ObjectOpener opener = new ObjectOpener(500, d -> false)) {
             FileSystemException e = assertThrows(FileSystemException.class,
                     () -> guarded("blocked open", () -> opener.open("/f", object, "backing object ab/good")));
             assertNames(e, "/f", "ab/good", "could not be opened within 500 ms");
