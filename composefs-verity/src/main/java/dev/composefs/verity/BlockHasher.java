@@ -8,6 +8,12 @@ import java.security.MessageDigest;
  * compression block, then the block. Not thread-safe: one per thread.
  */
 final class BlockHasher {
+    /**
+     * Zeros for padding, as long as the largest block the kernel uses (larger blocks take them in
+     * turns); shared and never written, so hashing a short file does not clear a block of its own.
+     */
+    static final byte[] ZEROS = new byte[FsVerityParameters.KERNEL_MAX_BLOCK_SIZE];
+
     private final MessageDigest md;
     private final byte[] paddedSalt;
     private final int blockSize;
@@ -41,12 +47,14 @@ final class BlockHasher {
      * Hashes {@code length} bytes (at most a block) followed by zeros up to the block size: the last,
      * partial block of a file or a level.
      */
-    void hashPartialBlock(byte[] data, int offset, int length, byte[] zeros, byte[] out, int outOffset) {
+    void hashPartialBlock(byte[] data, int offset, int length, byte[] out, int outOffset) {
         if (paddedSalt != null) {
             md.update(paddedSalt);
         }
         md.update(data, offset, length);
-        md.update(zeros, 0, blockSize - length);
+        for (int left = blockSize - length; left > 0; left -= ZEROS.length) {
+            md.update(ZEROS, 0, Math.min(left, ZEROS.length));
+        }
         finish(out, outOffset);
     }
 

@@ -26,7 +26,6 @@ public final class FsVerityHasher {
     private final BlockHasher hasher;
     private final MerkleLevels levels;
     private final byte[] block;
-    private final byte[] zeros;
     private final byte[] hash;
     private int fill;
     private long size;
@@ -46,9 +45,8 @@ public final class FsVerityHasher {
     FsVerityHasher(FsVerityParameters params, boolean keepTree) {
         this.params = Objects.requireNonNull(params);
         this.hasher = new BlockHasher(params);
-        this.levels = new MerkleLevels(params, keepTree);
+        this.levels = new MerkleLevels(params, hasher, keepTree);
         this.block = new byte[params.blockSize()];
-        this.zeros = new byte[params.blockSize()];
         this.hash = new byte[params.algorithm().digestLength()];
     }
 
@@ -120,7 +118,7 @@ public final class FsVerityHasher {
         checkNotFinished();
         finished = true;
         if (fill > 0) {
-            hasher.hashPartialBlock(block, 0, fill, zeros, hash, 0);
+            hasher.hashPartialBlock(block, 0, fill, hash, 0);
             levels.addLeafHashes(hash, 0, 1);
         }
     }

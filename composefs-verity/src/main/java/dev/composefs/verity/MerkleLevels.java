@@ -2,6 +2,7 @@ package dev.composefs.verity;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,22 +19,31 @@ final class MerkleLevels {
     private final byte[] hash;
     private final List<Level> levels = new ArrayList<>();
 
-    /** One level being filled: its pending block and, when kept, its finished blocks. */
+    /**
+     * One level being filled: its pending block and, when kept, its finished blocks. The block starts
+     * with room for two hashes and grows to a whole block only when more arrive: most files are small,
+     * and the level above one data block holds a single hash.
+     */
     private static final class Level {
-        final byte[] block;
+        byte[] block;
         int fill;
         long count;
         final ByteArrayOutputStream kept;
 
-        Level(int blockSize, boolean keep) {
-            block = new byte[blockSize];
+        Level(int digestLength, boolean keep) {
+            block = new byte[2 * digestLength];
             kept = keep ? new ByteArrayOutputStream() : null;
         }
     }
 
     MerkleLevels(FsVerityParameters params, boolean keep) {
+        this(params, new BlockHasher(params), keep);
+    }
+
+    /** Levels hashing with {@code hasher}, which the caller may use too, from the same thread. */
+    MerkleLevels(FsVerityParameters params, BlockHasher hasher, boolean keep) {
         this.params = params;
-        this.hasher = new BlockHasher(params);
+        this.hasher = hasher;
         this.keep = keep;
         this.blockSize = params.blockSize();
         this.digestLength = params.algorithm().digestLength();
@@ -50,9 +60,12 @@ final class MerkleLevels {
     private void add(int level, byte[] src, int offset) {
         while (true) {
             if (level == levels.size()) {
-                levels.add(new Level(blockSize, keep));
+                levels.add(new Level(digestLength, keep));
             }
             Level l = levels.get(level);
+            if (l.fill + digestLength > l.block.length) {
+                l.block = Arrays.copyOf(l.block, blockSize);
+            }
             System.arraycopy(src, offset, l.block, l.fill, digestLength);
             l.fill += digestLength;
             l.count++;
@@ -91,7 +104,6 @@ final class MerkleLevels {
         if (dataSize == 0) {
             return root;
         }
-        byte[] zeros = new byte[blockSize];
         for (int i = 0; ; i++) {
             Level l = levels.get(i);
             if (l.count == 1) {
@@ -99,10 +111,12 @@ final class MerkleLevels {
                 break;
             }
             if (l.fill > 0) {
-                hasher.hashPartialBlock(l.block, 0, l.fill, zeros, hash, 0);
+                hasher.hashPartialBlock(l.block, 0, l.fill, hash, 0);
                 if (l.kept != null) {
                     l.kept.write(l.block, 0, l.fill);
-                    l.kept.write(zeros, 0, blockSize - l.fill);
+                    for (int left = blockSize - l.fill; left > 0; left -= BlockHasher.ZEROS.length) {
+                        l.kept.write(BlockHasher.ZEROS, 0, Math.min(left, BlockHasher.ZEROS.length));
+                    }
                 }
                 l.fill = 0;
                 add(i + 1, hash, 0);

@@ -100,8 +100,8 @@ final class ParallelHashing {
         }
     }
 
-    /** One worker's tools: its hasher, a read buffer and a block of zeros for padding. */
-    private record Worker(BlockHasher hasher, byte[] buf, byte[] zeros) {
+    /** One worker's tools: its hasher and a read buffer. */
+    private record Worker(BlockHasher hasher, byte[] buf) {
     }
 
     /** One window of a file: chunks of consecutive blocks, read with positional reads and hashed. */
@@ -132,7 +132,7 @@ final class ParallelHashing {
         Worker newWorker() {
             // A small file's worker needs a buffer for its blocks only, not a whole chunk.
             int bufferBlocks = Math.min(chunkBlocks, blockCount);
-            return new Worker(new BlockHasher(params), new byte[bufferBlocks * params.blockSize()], new byte[params.blockSize()]);
+            return new Worker(new BlockHasher(params), new byte[bufferBlocks * params.blockSize()]);
         }
 
         @Override
@@ -168,7 +168,7 @@ final class ParallelHashing {
             if (o + bs <= len) {
                 w.hasher().hashBlock(data, off + o, out, outOff + i * dl);
             } else {
-                w.hasher().hashPartialBlock(data, off + o, len - o, w.zeros(), out, outOff + i * dl);
+                w.hasher().hashPartialBlock(data, off + o, len - o, out, outOff + i * dl);
             }
         }
     }
@@ -193,7 +193,7 @@ final class ParallelHashing {
 
         @Override
         Worker newWorker() {
-            return new Worker(new BlockHasher(params), null, new byte[params.blockSize()]);
+            return new Worker(new BlockHasher(params), null);
         }
 
         @Override

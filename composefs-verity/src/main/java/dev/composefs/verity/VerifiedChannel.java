@@ -48,9 +48,9 @@ public final class VerifiedChannel implements SeekableByteChannel {
     private final FsVerityDigest digest;
     private final int bs;
     private final long size;
-    private final BlockHasher hasher;
+    /** Made on the first load: a channel served whole from its verified copy never hashes again. */
+    private BlockHasher hasher;
     private final byte[] batch;
-    private final byte[] zeros;
     private final byte[] hashes;
     private final int dl;
     private long batchFirst = -1;
@@ -59,17 +59,19 @@ public final class VerifiedChannel implements SeekableByteChannel {
     private boolean closed;
 
     private VerifiedChannel(SeekableByteChannel ch, String name, MerkleTree tree) {
+        // Sized to the file when it is small: opening many small files must not clear 256 KiB each.
+        this(ch, name, tree, new byte[(int) Math.max(1, Math.min(MAX_BATCH_BYTES / tree.parameters().blockSize(),
+                MerkleTree.blockCount(tree.dataSize(), tree.parameters().blockSize()))) * tree.parameters().blockSize()]);
+    }
+
+    private VerifiedChannel(SeekableByteChannel ch, String name, MerkleTree tree, byte[] batch) {
         this.ch = ch;
         this.name = name;
         this.tree = tree;
         this.digest = tree.digest();
         this.bs = tree.parameters().blockSize();
         this.size = tree.dataSize();
-        this.hasher = new BlockHasher(tree.parameters());
-        // Sized to the file when it is small: opening many small files must not clear 256 KiB each.
-        long blocks = MerkleTree.blockCount(size, bs);
-        this.batch = new byte[(int) Math.max(1, Math.min(MAX_BATCH_BYTES / bs, blocks)) * bs];
-        this.zeros = new byte[bs];
+        this.batch = batch;
         this.dl = tree.parameters().algorithm().digestLength();
         this.hashes = new byte[batch.length / bs * dl];
     }
@@ -147,8 +149,8 @@ public final class VerifiedChannel implements SeekableByteChannel {
         if (!tree.digest().equals(expected)) {
             throw new VerityException(name + ": fs-verity digest is " + tree.digest() + ", expected " + expected);
         }
-        VerifiedChannel v = new VerifiedChannel(ch, name, tree);
-        System.arraycopy(content.array(), 0, v.batch, 0, content.position());
+        // The verified bytes become the batch, holding every block: nothing is loaded again.
+        VerifiedChannel v = new VerifiedChannel(ch, name, tree, content.array());
         v.batchFirst = 0;
         v.batchBlocks = (int) tree.blockCount();
         return v;
@@ -245,6 +247,9 @@ public final class VerifiedChannel implements SeekableByteChannel {
             complete++;
         }
         int hashedBytes = Math.min(complete * bs, want);
+        if (hasher == null) {
+            hasher = new BlockHasher(tree.parameters());
+        }
         if (complete >= PARALLEL_BLOCKS) {
             ParallelHashing.hashBlocks(tree.parameters(), batch, hashedBytes, hashes, FsVerityHasher.sharedPool());
         } else {
@@ -254,7 +259,7 @@ public final class VerifiedChannel implements SeekableByteChannel {
                 if (blockLen == bs) {
                     hasher.hashBlock(batch, off, hashes, i * dl);
                 } else {
-                    hasher.hashPartialBlock(batch, off, blockLen, zeros, hashes, i * dl);
+                    hasher.hashPartialBlock(batch, off, blockLen, hashes, i * dl);
                 }
             }
         }
