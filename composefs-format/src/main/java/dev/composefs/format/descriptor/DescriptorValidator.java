@@ -53,7 +53,7 @@ final class DescriptorValidator {
     }
 
     /** {@link #inode}, rule by rule: throws for the first rule the inode breaks. */
-    private FileType explain(long ino, ImageData.Window inode) throws IOException {
+    FileType explain(long ino, ImageData.Window inode) throws IOException {
         long base = inodeOffset(ino);
         FileType type = type(ino, inode.u32(ST_MODE), ino);
         long size = inode.u64(ST_SIZE);

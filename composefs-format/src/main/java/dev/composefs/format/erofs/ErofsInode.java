@@ -79,7 +79,7 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
     }
 
     /** {@link #read}, rule by rule: throws for the first rule inode {@code nid} breaks. */
-    private static ErofsInode explain(ImageData data, ErofsVolume volume, long nid) throws IOException {
+    static ErofsInode explain(ImageData data, ErofsVolume volume, long nid) throws IOException {
         long offset = volume.inodeOffset(nid, data.size());
         if (offset < 0) {
             throw data.corrupt(dev.composefs.format.image.CorruptImageException.NO_OFFSET, nid, "nid "
