@@ -21,6 +21,11 @@ import java.util.Objects;
  * descriptor that size holds over 22 million inodes, far beyond any real tree, and refusing keeps
  * every read a single bounds check.
  *
+ * <p>A mapped file must not be truncated in place while it is read: the kernel faults the lost pages
+ * and the JVM throws an {@link InternalError} at some later point of the reading thread, which no
+ * check here can turn into an {@link IOException}. Images are replaced by renaming a new file over
+ * them, which leaves a mapping with the file it was made from.
+ *
  * <p>Reads are absolute, so one instance may be shared by threads. After {@link #close()} every read
  * throws {@link ClosedChannelException}; the mapping itself is released by the garbage collector.
  */
