@@ -110,6 +110,19 @@ final class ObjectOpener implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file, object.toString(), describe + " was removed while it was looked up");
         }
+        return open(file, object, describe, checked);
+    }
+
+    /** Whether objects in {@code dir} are opened on the caller's thread: nobody but this user and root can change it. */
+    boolean trusts(Path dir) {
+        return trusted.test(dir);
+    }
+
+    /**
+     * {@link #open(String, Path, String)} of an object whose attributes the caller has just read
+     * without following links ({@code checked}); they must name the file the path shows after the open.
+     */
+    SeekableByteChannel open(String file, Path object, String describe, BasicFileAttributes checked) throws IOException {
         if (!checked.isRegularFile()) {
             throw new FileSystemException(file, object.toString(), describe + " is not a regular file but "
                     + typeOf(object, checked));
