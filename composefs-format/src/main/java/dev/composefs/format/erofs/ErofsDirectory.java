@@ -129,19 +129,42 @@ final class ErofsDirectory {
         return (length == 1 || length == 2) && data.u8(at) == '.' && (length == 1 || data.u8(at + 1) == '.');
     }
 
+    /** The most dirents a block can hold: the size of the arrays {@link #checkBlock} fills. */
+    static final int MAX_ENTRIES = ErofsLayout.BLOCK_SIZE / Dirent.SIZE;
+
     /**
      * Checks block {@code block}: a dirent table of whole entries within the block, names in
-     * increasing offsets, each 1..255 bytes, without NUL or {@code /}.
+     * increasing offsets, each 1..255 bytes, without NUL or {@code /}. Notes each entry's
+     * {@code nameoff} and name length in {@code nameoffs} and {@code lengths} (at least
+     * {@link #MAX_ENTRIES} long), so the checks that follow need not work them out again.
+     *
+     * @return the number of entries
      */
-    void checkBlock(int block) throws IOException {
+    int checkBlock(int block, int[] nameoffs, int[] lengths) throws IOException {
         int count = checkTable(block);
+        long start = blockOffset(block);
+        int first = count * Dirent.SIZE;
+        int next = data.u16(start + Dirent.OFF_NAMEOFF);
         for (int i = 0; i < count; i++) {
-            int length = checkName(block, i);
-            long bad = data.indexOfEither(nameOffset(block, i), length, (byte) '/', (byte) 0);
+            int nameoff = next;
+            int length;
+            if (i + 1 < count) {
+                next = data.u16(start + (long) (i + 1) * Dirent.SIZE + Dirent.OFF_NAMEOFF);
+                length = next - nameoff;
+            } else {
+                length = lastNameLength(block, nameoff);
+            }
+            if (nameoff < first || nameoff > layout.blockLength(block) || length < 1 || length > NAME_MAX) {
+                throw badName(block, i, nameoff, length);
+            }
+            long bad = data.indexOfEither(start + nameoff, length, (byte) '/', (byte) 0);
             if (bad >= 0) {
                 throw data.corrupt(bad, inode.nid(), "dirent " + i + " of block " + block + " has '/' or NUL in its name");
             }
+            nameoffs[i] = nameoff;
+            lengths[i] = length;
         }
+        return count;
     }
 
     /** Checks that block {@code block} lies in the file and starts a dirent table that fits it; returns its size. */
@@ -171,11 +194,15 @@ final class ErofsDirectory {
         int nameoff = data.u16(at + Dirent.OFF_NAMEOFF);
         int nameLength = nameLength(block, entry);
         if (nameoff < first || nameoff > layout.blockLength(block) || nameLength < 1 || nameLength > NAME_MAX) {
-            throw data.corrupt(at + Dirent.OFF_NAMEOFF, inode.nid(), "dirent " + entry + " of block " + block
-                    + " has nameoff " + nameoff + " and a name of " + nameLength + " bytes (names must be 1.." + NAME_MAX
-                    + " bytes in increasing order within the block)");
+            throw badName(block, entry, nameoff, nameLength);
         }
         return nameLength;
+    }
+
+    private IOException badName(int block, int entry, int nameoff, int nameLength) {
+        return data.corrupt(direntOffset(block, entry) + Dirent.OFF_NAMEOFF, inode.nid(), "dirent " + entry + " of block "
+                + block + " has nameoff " + nameoff + " and a name of " + nameLength + " bytes (names must be 1.."
+                + NAME_MAX + " bytes in increasing order within the block)");
     }
 
     /** Copies the entry's name into {@code dst} at {@code offset}. */

@@ -166,21 +166,29 @@ final class ErofsValidator {
         Set<Long> subdirectories = new HashSet<>();
         int previousBlock = -1;
         int previousEntry = -1;
+        long previousName = 0;
+        int previousLength = 0;
+        int[] nameoffs = new int[ErofsDirectory.MAX_ENTRIES];
+        int[] lengths = new int[ErofsDirectory.MAX_ENTRIES];
         for (int b = 0; b < d.blockCount(); b++) {
-            d.checkBlock(b);
-            int count = d.entryCount(b);
+            int count = d.checkBlock(b, nameoffs, lengths);
+            long start = d.blockOffset(b);
             for (int e = 0; e < count; e++) {
-                long at = d.blockOffset(b) + (long) e * Dirent.SIZE;
-                if (previousBlock >= 0 && d.compare(b, e, previousBlock, previousEntry) <= 0) {
+                long at = start + (long) e * Dirent.SIZE;
+                long nameAt = start + nameoffs[e];
+                int length = lengths[e];
+                if (previousBlock >= 0 && data.compare(nameAt, length, previousName, previousLength) <= 0) {
                     throw data.corrupt(at, nid, "dirent '" + name(d, b, e) + "' does not sort after '"
                             + name(d, previousBlock, previousEntry) + "': names must be unique and in byte order");
                 }
                 previousBlock = b;
                 previousEntry = e;
-                long target = d.nid(b, e);
-                FileType direntType = ErofsDirectory.fileType(d.fileType(b, e));
-                if (d.isDotOrDotDot(b, e)) {
-                    boolean isDot = d.nameLength(b, e) == 1;
+                previousName = nameAt;
+                previousLength = length;
+                long target = d.nidAt(at);
+                FileType direntType = ErofsDirectory.fileType(d.fileTypeAt(at));
+                if (d.isDotOrDotDot(nameAt, length)) {
+                    boolean isDot = length == 1;
                     checkDotEntry(d, b, e, isDot);
                     dot |= isDot;
                     dotdot |= !isDot;
