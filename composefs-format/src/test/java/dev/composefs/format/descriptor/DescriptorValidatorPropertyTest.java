@@ -10,6 +10,7 @@ import static dev.composefs.format.descriptor.SampleDescriptors.inodeAt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.composefs.format.image.ImageData;
+import dev.composefs.format.image.Outcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,19 +35,7 @@ class DescriptorValidatorPropertyTest {
         System.arraycopy(inode, 0, image, inodeAt(1), INODE_SIZE);
         DescriptorReader reader = DescriptorReader.open(ImageData.wrap(image, NAME));
         DescriptorValidator v = new DescriptorValidator(reader);
-        assertEquals(outcome(() -> v.explain(1, reader.inode(1))), outcome(() -> v.inode(1, reader.inode(1))));
-    }
-
-    private interface Check {
-        Object run() throws IOException;
-    }
-
-    private static Object outcome(Check c) {
-        try {
-            return c.run();
-        } catch (IOException e) {
-            return e.getClass().getName() + ": " + e.getMessage();
-        }
+        assertEquals(Outcome.of(() -> v.explain(1, reader.inode(1))), Outcome.of(() -> v.inode(1, reader.inode(1))));
     }
 
     @Provide

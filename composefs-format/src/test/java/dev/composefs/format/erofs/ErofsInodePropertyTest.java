@@ -3,6 +3,7 @@ package dev.composefs.format.erofs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.composefs.format.image.ImageData;
+import dev.composefs.format.image.Outcome;
 import dev.composefs.format.image.ImageView;
 import dev.composefs.format.tree.Name;
 import java.io.IOException;
@@ -51,19 +52,7 @@ class ErofsInodePropertyTest {
             image = Arrays.copyOf(image, offset + cut);
         }
         ImageData data = ImageData.wrap(image, NAME);
-        assertEquals(outcome(() -> ErofsInode.explain(data, volume, nid)), outcome(() -> ErofsInode.read(data, volume, nid)));
-    }
-
-    private interface Decode {
-        Object run() throws IOException;
-    }
-
-    private static Object outcome(Decode d) {
-        try {
-            return d.run();
-        } catch (IOException e) {
-            return e.getClass().getName() + ": " + e.getMessage();
-        }
+        assertEquals(Outcome.of(() -> ErofsInode.explain(data, volume, nid)), Outcome.of(() -> ErofsInode.read(data, volume, nid)));
     }
 
     @Provide
