@@ -223,13 +223,7 @@ public final class ImageData implements Closeable {
 
     /** The position of the first byte {@code value} in {@code [offset, offset + length)}, or -1. */
     public long indexOf(long offset, int length, byte value) throws IOException {
-        int start = at(offset, length);
-        for (int i = 0; i < length; i++) {
-            if (buffer.get(start + i) == value) {
-                return offset + i;
-            }
-        }
-        return -1;
+        return indexOfEither(offset, length, value, value);
     }
 
     /**
