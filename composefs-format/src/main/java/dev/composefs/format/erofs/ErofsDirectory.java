@@ -98,19 +98,22 @@ final class ErofsDirectory {
 
     /** The length of the entry's name, or a negative number if the dirents are out of order. */
     int nameLength(int block, int entry) throws IOException {
-        int start = data.u16(direntOffset(block, entry) + Dirent.OFF_NAMEOFF);
-        if (entry + 1 < entryCount(block)) {
-            return data.u16(direntOffset(block, entry + 1) + Dirent.OFF_NAMEOFF) - start;
-        }
-        return lastNameLength(block, start);
+        long dirent = direntOffset(block, entry);
+        return nameLength(block, entryCount(block), entry, dirent, nameoffAt(dirent));
     }
 
     /**
-     * The length of the last name of block {@code block}, which starts at {@code start} within it: up
-     * to the end of the block or its first NUL, at most {@code NAME_MAX + 1}; not positive if
-     * {@code start} is not inside the block.
+     * The length of the name of the dirent at byte offset {@code dirent}, entry {@code entry} of the
+     * {@code count} in block {@code block}, whose name starts at {@code start} within the block: up to
+     * the next dirent's name, or for the last one up to the end of the block or its first NUL, at most
+     * {@code NAME_MAX + 1}. Not positive if the dirents are out of order or {@code start} is not inside
+     * the block.
      */
-    int lastNameLength(int block, int start) throws IOException {
+    int nameLength(int block, int count, int entry, long dirent, int start) throws IOException {
+        return entry + 1 < count ? nameoffAt(dirent + Dirent.SIZE) - start : lastNameLength(block, start);
+    }
+
+    private int lastNameLength(int block, int start) throws IOException {
         int max = Math.min(layout.blockLength(block) - start, NAME_MAX + 1);
         if (max <= 0) {
             return max;
@@ -144,16 +147,10 @@ final class ErofsDirectory {
         int count = checkTable(block);
         long start = blockOffset(block);
         int first = count * Dirent.SIZE;
-        int next = data.u16(start + Dirent.OFF_NAMEOFF);
         for (int i = 0; i < count; i++) {
-            int nameoff = next;
-            int length;
-            if (i + 1 < count) {
-                next = data.u16(start + (long) (i + 1) * Dirent.SIZE + Dirent.OFF_NAMEOFF);
-                length = next - nameoff;
-            } else {
-                length = lastNameLength(block, nameoff);
-            }
+            long dirent = start + (long) i * Dirent.SIZE;
+            int nameoff = nameoffAt(dirent);
+            int length = nameLength(block, count, i, dirent, nameoff);
             if (nameoff < first || nameoff > layout.blockLength(block) || length < 1 || length > NAME_MAX) {
                 throw badName(block, i, nameoff, length);
             }

@@ -49,9 +49,7 @@ final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
             }
             long dirent = blockStart + (long) entry * Dirent.SIZE;
             int start = directory.nameoffAt(dirent);
-            int length = entry + 1 < count
-                    ? directory.nameoffAt(dirent + Dirent.SIZE) - start
-                    : directory.lastNameLength(block, start);
+            int length = directory.nameLength(block, count, entry, dirent, start);
             long at = blockStart + start;
             if (directory.isDotOrDotDot(at, length)) {
                 continue;
