@@ -1,6 +1,7 @@
 package dev.composefs.nio;
 
 import dev.composefs.format.image.DirectoryCursor;
+import dev.composefs.format.image.Stat;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.LinkOption;
@@ -282,14 +283,20 @@ final class CfsPath implements Path {
     }
 
     /**
-     * The entry {@code cursor} is at, as a child of this directory remembering its inode: the name is
-     * copied from the image straight into the new path's bytes.
+     * The entry {@code cursor} is at, as a child of this directory remembering its inode, and its
+     * attributes if the cursor decoded them: the name is copied from the image straight into the new
+     * path's bytes.
      */
     CfsPath resolveEntry(DirectoryCursor cursor) throws IOException {
         int len = cursor.nameLength();
         byte[] r = withRoomFor(path, len);
         cursor.copyName(r, r.length - len);
-        return new CfsPath(fs, r, cursor.inode());
+        CfsPath child = new CfsPath(fs, r, cursor.inode());
+        Stat known = cursor.knownStat();
+        if (known != null) {
+            child.attributes = new CfsAttributes(known, fs);
+        }
+        return child;
     }
 
     /** This path with one more name; {@code hint} is the inode it names, if known (else -1). */

@@ -146,20 +146,30 @@ final class ErofsDirectory {
     int checkBlock(int block, int[] nameoffs, int[] lengths) throws IOException {
         int count = checkTable(block);
         long start = blockOffset(block);
-        int first = count * Dirent.SIZE;
+        int blockLength = layout.blockLength(block);
+        ImageData.Window table = data.window(start, count * Dirent.SIZE, inode.nid(), "dirent table");
+        // Each name runs to the next one's nameoff, so the names tile one range of the block: its
+        // bytes are scanned for '/' and NUL once, not name by name.
+        int nameoff = count * Dirent.SIZE;
         for (int i = 0; i < count; i++) {
-            long dirent = start + (long) i * Dirent.SIZE;
-            int nameoff = nameoffAt(dirent);
-            int length = nameLength(block, count, i, dirent, nameoff);
-            if (nameoff < first || nameoff > layout.blockLength(block) || length < 1 || length > NAME_MAX) {
+            int next = i + 1 < count ? table.u16((i + 1) * Dirent.SIZE + Dirent.OFF_NAMEOFF) : 0;
+            int length = i + 1 < count ? next - nameoff : lastNameLength(block, nameoff);
+            if (nameoff > blockLength || length < 1 || length > NAME_MAX) {
                 throw badName(block, i, nameoff, length);
-            }
-            long bad = data.indexOfEither(start + nameoff, length, (byte) '/', (byte) 0);
-            if (bad >= 0) {
-                throw data.corrupt(bad, inode.nid(), "dirent " + i + " of block " + block + " has '/' or NUL in its name");
             }
             nameoffs[i] = nameoff;
             lengths[i] = length;
+            nameoff = next;
+        }
+        int first = count * Dirent.SIZE;
+        int end = nameoffs[count - 1] + lengths[count - 1];
+        long bad = data.indexOfEither(start + first, end - first, (byte) '/', (byte) 0);
+        if (bad >= 0) {
+            int i = 0;
+            while (i + 1 < count && start + nameoffs[i + 1] <= bad) {
+                i++;
+            }
+            throw data.corrupt(bad, inode.nid(), "dirent " + i + " of block " + block + " has '/' or NUL in its name");
         }
         return count;
     }
@@ -270,6 +280,32 @@ final class ErofsDirectory {
         }
         return -1;
     }
+
+    /**
+     * Where the {@code ..} entry is, or -1, as {@link #find} answers: a function of the directory's
+     * bytes, which may be unchecked. Entry 1 of block 0 is tried first, and taken if it is well formed
+     * and named {@code ..}: {@code .} and {@code ..} sort before every name but those starting with a
+     * byte below {@code '.'}, so there it is in nearly every directory, and one probe replaces a
+     * binary search. Otherwise a guarded {@link #find}.
+     */
+    long parentEntry() throws IOException {
+        long start = blockOffset(0);
+        int blockLength = layout.blockLength(0);
+        if (blockLength >= 2 * Dirent.SIZE && data.inBounds(start, blockLength)) {
+            int first = data.u16(start + Dirent.OFF_NAMEOFF);
+            if (first % Dirent.SIZE == 0 && first >= 2 * Dirent.SIZE && first < blockLength) {
+                long dirent = start + Dirent.SIZE;
+                int nameoff = nameoffAt(dirent);
+                int length = nameLength(0, first / Dirent.SIZE, 1, dirent, nameoff);
+                if (length == 2 && nameoff >= first && nameoff + 2 <= blockLength && isDotOrDotDot(start + nameoff, 2)) {
+                    return 1;
+                }
+            }
+        }
+        return find(DOTDOT, 0, DOTDOT.length, true);
+    }
+
+    private static final byte[] DOTDOT = {'.', '.'};
 
     /** The block of a {@link #find} answer. */
     static int block(long position) {

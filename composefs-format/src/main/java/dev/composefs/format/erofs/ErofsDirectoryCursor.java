@@ -1,16 +1,24 @@
 package dev.composefs.format.erofs;
 
 import dev.composefs.format.image.AbstractDirectoryCursor;
+import dev.composefs.format.image.Stat;
 import dev.composefs.format.tree.FileType;
 import java.io.IOException;
 
 /**
- * A cursor over one checked EROFS directory ({@link ErofsValidator#directory}), block by block,
- * skipping {@code .} and {@code ..} and the entries the view hides ({@link ErofsView#entryType}).
+ * A cursor over one EROFS directory, block by block, skipping {@code .} and {@code ..} and the
+ * entries the view hides.
  *
- * <p>It keeps where the current block starts and how many dirents it holds, and takes a name's length
- * from the next dirent's {@code nameoff}: listing is the one hot path of a directory, and recomputing
- * the block's place for every field of every entry cost several times the reads themselves. The
+ * <p>The first listing of a directory checks it as it goes ({@link ErofsDirectoryCheck}): each block
+ * when reached, each entry before it is served, the facts about the whole directory when the end is
+ * reached, where a failure is reported by the last {@link #next()}. The entries' inodes are decoded
+ * by the check, so their status comes with them ({@link #knownStat}). A failed check fails every
+ * later {@link #next()} too.
+ *
+ * <p>A listing of a checked directory reads the dirents alone ({@link ErofsView#entryType}). It keeps
+ * where the current block starts and how many dirents it holds, and takes a name's length from the
+ * next dirent's {@code nameoff}: listing is the one hot path of a directory, and recomputing the
+ * block's place for every field of every entry cost several times the reads themselves. The
  * directory's check guarantees the layout this relies on; every read still goes through
  * {@link dev.composefs.format.image.ImageData}'s bounds checks.
  */
@@ -18,6 +26,9 @@ final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
     private final ErofsDirectory directory;
     private final ErofsView view;
     private final int blocks;
+    /** The check this listing makes, until it is finished; null for a checked directory. */
+    private ErofsDirectoryCheck check;
+    private IOException failure;
     private int block = -1;
     private long blockStart;
     private int count;
@@ -25,8 +36,9 @@ final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
     /** Byte offset of the current entry's name. */
     private long nameAt;
 
-    ErofsDirectoryCursor(ErofsDirectory directory, ErofsView view) {
+    ErofsDirectoryCursor(ErofsDirectory directory, ErofsDirectoryCheck check, ErofsView view) {
         this.directory = directory;
+        this.check = check;
         this.view = view;
         this.blocks = directory.blockCount();
     }
@@ -34,6 +46,47 @@ final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
     @Override
     public boolean next() throws IOException {
         unposition();
+        if (failure != null) {
+            throw failure;
+        }
+        if (check == null) {
+            return nextChecked();
+        }
+        try {
+            return nextChecking();
+        } catch (IOException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private boolean nextChecking() throws IOException {
+        while (true) {
+            entry++;
+            while (entry >= count) {
+                if (block + 1 >= blocks) {
+                    check.finish();
+                    check = null;
+                    block = blocks;
+                    entry = count;
+                    return false;
+                }
+                block++;
+                count = check.checkBlock(block);
+                entry = 0;
+            }
+            ErofsInode child = check.checkEntry(entry);
+            if (child == null || view.hidden(child)) {
+                continue;
+            }
+            Stat stat = view.stat(child);
+            nameAt = check.nameOffset(entry);
+            position(child.nid(), check.nameLength(entry), stat.type(), stat);
+            return true;
+        }
+    }
+
+    private boolean nextChecked() throws IOException {
         while (true) {
             entry++;
             while (entry >= count) {

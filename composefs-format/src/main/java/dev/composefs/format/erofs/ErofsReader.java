@@ -144,15 +144,7 @@ public final class ErofsReader implements Image {
 
     @Override
     public Stat stat(long ino) throws IOException {
-        ErofsInode inode = inode(ino);
-        int mode = inode.mode();
-        long size = inode.size();
-        if (view.whiteout(inode)) {
-            mode = FileType.CHAR_DEVICE.modeBits() | (mode & ~FileType.S_IFMT);
-            size = 0;
-        }
-        return new Stat(ino, mode, inode.nlink(), inode.uid(), inode.gid(), inode.rdev(), size,
-                inode.mtimeSeconds(), inode.mtimeNanos(), inode.mtimeSeconds(), inode.mtimeNanos());
+        return view.stat(inode(ino));
     }
 
     @Override
@@ -188,7 +180,12 @@ public final class ErofsReader implements Image {
 
     @Override
     public DirectoryCursor openDirectory(long dirIno) throws IOException {
-        return new ErofsDirectoryCursor(directory(dirIno), view);
+        ErofsInode inode = inode(dirIno);
+        if (inode.type() != FileType.DIRECTORY) {
+            throw new NotDirectoryException(describe(dirIno));
+        }
+        ErofsDirectory dir = new ErofsDirectory(data, inode);
+        return new ErofsDirectoryCursor(dir, validator.checkFor(dir), view);
     }
 
     @Override

@@ -20,18 +20,21 @@ import java.util.Set;
  * call that reads it: the target's bytes ({@link #symlinkTarget}), the xattr entries
  * ({@link #xattrEntries}), a chunk map and an external file's metadata (by {@code content}).
  *
- * <p>{@link #directory} checks a directory the first time it is listed or searched, and remembers it
- * ({@link InodeMarks}): every block's dirents and names; names strictly increasing within and across
+ * <p>A directory is checked the first time it is listed or searched, and remembered
+ * ({@link InodeMarks}): whole before its first search ({@link #directory}), along its first listing
+ * otherwise, entry by entry, each entry served only once it passed ({@link ErofsDirectoryCheck}). The
+ * rules: every block's dirents and names; names strictly increasing within and across
  * blocks (the binary search depends on it); {@code .} naming the directory and, in the root,
  * {@code ..} naming the root; every entry's inode decoding and having the dirent's file type; nlink
  * being 2 plus the subdirectories; and every subdirectory C being neither the root nor the directory
  * itself, named only once by it, and naming it in C's own {@code ..} entry.
  *
  * <p>That last rule makes the directories the reader serves a tree without a global walk. Let
- * parent(C) be the nid of the {@code ..} entry a guarded search finds in C
- * ({@link ErofsDirectory#find}): a function of C's bytes, so C has one. A checked directory P names a
+ * parent(C) be the nid of the {@code ..} entry {@link ErofsDirectory#parentEntry} finds in C: a
+ * function of C's bytes, so C has one. A checked directory P names a
  * subdirectory C only if parent(C) = P, C is not the root, and only once; and the reader serves
- * entries of checked directories only. So among the names the reader serves, the root is named by no
+ * only entries that passed these rules (a first listing checks each before serving it, a
+ * subdirectory's second name included). So among the names the reader serves, the root is named by no
  * directory and every other directory by at most one, once. A directory reached from the root along
  * two paths, or a cycle reachable from the root, would need a directory named twice (where the paths
  * meet, or where the path from the root enters the cycle), so walks from the root neither loop nor
@@ -50,7 +53,6 @@ import java.util.Set;
 final class ErofsValidator {
     /** The longest symlink target ({@code PATH_MAX} - 1). */
     static final int SYMLINK_MAX = 4095;
-    private static final byte[] DOTDOT = {'.', '.'};
 
     private final ImageData data;
     private final ErofsVolume volume;
@@ -152,128 +154,46 @@ final class ErofsValidator {
     /** Directory {@code dir} (an {@link #inode} of type directory), checked the first time it is asked for. */
     ErofsDirectory directory(ErofsInode dir) throws IOException {
         ErofsDirectory d = new ErofsDirectory(data, dir);
-        if (!checkedDirectories.contains(dir.nid())) {
-            check(d);
-            checkedDirectories.add(dir.nid());
+        ErofsDirectoryCheck check = checkFor(d);
+        if (check != null) {
+            for (int b = 0; b < d.blockCount(); b++) {
+                int count = check.checkBlock(b);
+                for (int e = 0; e < count; e++) {
+                    check.checkEntry(e);
+                }
+            }
+            check.finish();
         }
         return d;
     }
 
-    private void check(ErofsDirectory d) throws IOException {
-        long nid = d.inode().nid();
-        boolean dot = false;
-        boolean dotdot = false;
-        Set<Long> subdirectories = new HashSet<>();
-        int previousBlock = -1;
-        int previousEntry = -1;
-        long previousName = 0;
-        int previousLength = 0;
-        int[] nameoffs = new int[ErofsDirectory.MAX_ENTRIES];
-        int[] lengths = new int[ErofsDirectory.MAX_ENTRIES];
-        for (int b = 0; b < d.blockCount(); b++) {
-            int count = d.checkBlock(b, nameoffs, lengths);
-            long start = d.blockOffset(b);
-            for (int e = 0; e < count; e++) {
-                long at = start + (long) e * Dirent.SIZE;
-                long nameAt = start + nameoffs[e];
-                int length = lengths[e];
-                if (previousBlock >= 0 && data.compare(nameAt, length, previousName, previousLength) <= 0) {
-                    throw data.corrupt(at, nid, "dirent '" + name(d, b, e) + "' does not sort after '"
-                            + name(d, previousBlock, previousEntry) + "': names must be unique and in byte order");
-                }
-                previousBlock = b;
-                previousEntry = e;
-                previousName = nameAt;
-                previousLength = length;
-                long target = d.nidAt(at);
-                FileType direntType = ErofsDirectory.fileType(d.fileTypeAt(at));
-                if (d.isDotOrDotDot(nameAt, length)) {
-                    boolean isDot = length == 1;
-                    checkDotEntry(d, b, e, isDot);
-                    dot |= isDot;
-                    dotdot |= !isDot;
-                    continue;
-                }
-                if (!inFile(target)) {
-                    throw data.corrupt(at + Dirent.OFF_NID, nid, "dirent '" + name(d, b, e) + "' names nid "
-                            + Long.toUnsignedString(target) + ", past the end of the file");
-                }
-                ErofsInode child = inode(target);
-                if (direntType != child.type()) {
-                    throw data.corrupt(at + Dirent.OFF_FILE_TYPE, nid, "dirent '" + name(d, b, e) + "' has file type "
-                            + d.fileType(b, e) + " but inode " + target + " is a " + child.type());
-                }
-                if (child.type() == FileType.DIRECTORY) {
-                    checkSubdirectory(d, b, e, child, subdirectories);
-                } else if (child.isRawWhiteout()) {
-                    rawWhiteouts.add(target);
-                } else if (child.type() == FileType.REGULAR && child.size() == 0 && child.xattrSize() > 0) {
-                    emptyWithXattrs.add(target);
-                }
-            }
-        }
-        if (!dot || !dotdot) {
-            throw data.corrupt(d.inode().offset(), nid, "directory lacks its '" + (dot ? ".." : ".") + "' entry");
-        }
-        if (d.inode().nlink() != 2 + subdirectories.size()) {
-            throw data.corrupt(d.inode().offset(), nid, "directory nlink " + d.inode().nlink() + " is not 2 + its "
-                    + subdirectories.size() + " subdirectories");
-        }
+    /**
+     * A check of directory {@code d} to run along its first listing ({@link ErofsDirectoryCursor}), or
+     * {@code null} if it was checked already.
+     */
+    ErofsDirectoryCheck checkFor(ErofsDirectory d) {
+        return checkedDirectories.contains(d.inode().nid()) ? null : new ErofsDirectoryCheck(this, data, d);
+    }
+
+    /** Remembers that directory {@code nid} passed its check ({@link ErofsDirectoryCheck#finish}). */
+    void checked(long nid) {
+        checkedDirectories.add(nid);
     }
 
     /**
-     * {@code .} must name the directory, {@code ..} a directory: in the root the root, elsewhere the
-     * parent, which the parent checks ({@link #checkSubdirectory}).
+     * Remembers what the mounted view needs to know about {@code child}, an entry of a directory being
+     * checked that is not a directory ({@link #isRawWhiteout}, {@link #isEmptyWithXattrs}).
      */
-    private void checkDotEntry(ErofsDirectory d, int b, int e, boolean isDot) throws IOException {
-        long nid = d.inode().nid();
-        long target = d.nid(b, e);
-        FileType direntType = ErofsDirectory.fileType(d.fileType(b, e));
-        boolean self = isDot || nid == volume.rootNid();
-        if (direntType != FileType.DIRECTORY || (self && target != nid)) {
-            throw data.corrupt(d.blockOffset(b) + (long) e * Dirent.SIZE, nid, "'" + name(d, b, e) + "' names nid "
-                    + Long.toUnsignedString(target) + " of type " + direntType + ", not "
-                    + (self ? "directory " + nid : "a directory"));
+    void remember(ErofsInode child) {
+        if (child.isRawWhiteout()) {
+            rawWhiteouts.add(child.nid());
+        } else if (child.type() == FileType.REGULAR && child.size() == 0 && child.xattrSize() > 0) {
+            emptyWithXattrs.add(child.nid());
         }
     }
 
-    /** The rules that keep the served directories a tree; see the class comment. */
-    private void checkSubdirectory(ErofsDirectory d, int b, int e, ErofsInode child, Set<Long> subdirectories)
-            throws IOException {
-        long nid = d.inode().nid();
-        long target = child.nid();
-        String problem = null;
-        if (target == volume.rootNid()) {
-            problem = "is the root";
-        } else if (target == nid) {
-            problem = "is this directory itself";
-        } else if (!subdirectories.add(target)) {
-            problem = "already has a name in this directory";
-        } else {
-            ErofsDirectory sub = new ErofsDirectory(data, child);
-            long found = sub.find(DOTDOT, 0, DOTDOT.length, true);
-            if (found < 0) {
-                problem = "has no '..' entry";
-            } else {
-                long parent = sub.nid(ErofsDirectory.block(found), ErofsDirectory.entry(found));
-                if (parent != nid) {
-                    problem = "has a '..' entry naming nid " + Long.toUnsignedString(parent) + ", not this directory";
-                }
-            }
-        }
-        if (problem != null) {
-            throw data.corrupt(d.blockOffset(b) + (long) e * Dirent.SIZE, nid, "dirent '" + name(d, b, e)
-                    + "' names directory " + target + ", which " + problem + ": a cycle or a directory with two names");
-        }
-    }
-
-    private String name(ErofsDirectory d, int block, int entry) throws IOException {
-        int length = d.nameLength(block, entry);
-        if (length <= 0) {
-            return "";
-        }
-        byte[] b = new byte[length];
-        d.copyName(block, entry, b, 0);
-        return Name.of(b).toString();
+    /** The nid of the root directory. */
+    long rootNid() {
+        return volume.rootNid();
     }
 }

@@ -1,6 +1,7 @@
 package dev.composefs.format.erofs;
 
 import dev.composefs.format.image.ImageView;
+import dev.composefs.format.image.Stat;
 import dev.composefs.format.tree.FileType;
 import java.io.IOException;
 
@@ -39,6 +40,18 @@ final class ErofsView {
     boolean whiteout(ErofsInode inode) throws IOException {
         return view == ImageView.MOUNTED && inode.type() == FileType.REGULAR && inode.size() == 0
                 && inode.xattrSize() > 0 && OverlayXattrs.isEscapedWhiteout(inode, validator.xattrEntries(inode));
+    }
+
+    /** The status the view shows for {@code inode}: a whiteout as a character device 0/0 of size 0. */
+    Stat stat(ErofsInode inode) throws IOException {
+        int mode = inode.mode();
+        long size = inode.size();
+        if (whiteout(inode)) {
+            mode = FileType.CHAR_DEVICE.modeBits() | (mode & ~FileType.S_IFMT);
+            size = 0;
+        }
+        return new Stat(inode.nid(), mode, inode.nlink(), inode.uid(), inode.gid(), inode.rdev(), size,
+                inode.mtimeSeconds(), inode.mtimeNanos(), inode.mtimeSeconds(), inode.mtimeNanos());
     }
 
     /** The file type the view shows for {@code inode}. */

@@ -4,7 +4,8 @@ import dev.composefs.format.tree.FileType;
 import java.io.IOException;
 
 /**
- * What every {@link DirectoryCursor} keeps about its current entry (inode, name length, type) and
+ * What every {@link DirectoryCursor} keeps about its current entry (inode, name length, type, the
+ * status if known) and
  * the check that it is on one. A format's cursor moves with {@link #next()}, calls
  * {@link #position} or {@link #unposition}, and copies the current name.
  */
@@ -13,12 +14,19 @@ public abstract class AbstractDirectoryCursor implements DirectoryCursor {
     private long inode;
     private int nameLength;
     private FileType fileType;
+    private Stat stat;
 
     /** Makes the entry just reached the current one. */
     protected final void position(long inode, int nameLength, FileType fileType) {
+        position(inode, nameLength, fileType, null);
+    }
+
+    /** Makes the entry just reached the current one, whose status the cursor decoded ({@link #knownStat}). */
+    protected final void position(long inode, int nameLength, FileType fileType, Stat stat) {
         this.inode = inode;
         this.nameLength = nameLength;
         this.fileType = fileType;
+        this.stat = stat;
         this.positioned = true;
     }
 
@@ -58,5 +66,11 @@ public abstract class AbstractDirectoryCursor implements DirectoryCursor {
     public final FileType fileType() {
         checkPositioned();
         return fileType;
+    }
+
+    @Override
+    public final Stat knownStat() {
+        checkPositioned();
+        return stat;
     }
 }

@@ -39,4 +39,14 @@ public interface DirectoryCursor {
 
     /** The file type of the current entry's inode. */
     FileType fileType();
+
+    /**
+     * The status of the current entry's inode ({@link Image#stat} of {@link #inode()}) if the cursor
+     * decoded it anyway, else {@code null}: a cursor that checks its directory as it lists it (the
+     * first listing of an EROFS directory) decodes every entry's inode, and a caller about to stat
+     * each entry, such as a walk, is spared decoding it again.
+     */
+    default Stat knownStat() {
+        return null;
+    }
 }

@@ -3,6 +3,7 @@ package dev.composefs.format.erofs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,7 +196,12 @@ class ErofsLazyValidationTest {
         try (Image img = Image.open(ImageData.wrap(b, NAME))) {
             assertEquals(c1, img.lookup(p1, Name.of("c1")), "the true parent still serves it");
             assertThrows(CorruptImageException.class, () -> img.lookup(p2, Name.of("e")));
-            assertThrows(CorruptImageException.class, () -> img.openDirectory(p2), "failures are not remembered as passes");
+            assertThrows(CorruptImageException.class, () -> drain(img.openDirectory(p2)),
+                    "failures are not remembered as passes");
+            DirectoryCursor listing = img.openDirectory(p2);
+            CorruptImageException first = assertThrows(CorruptImageException.class, () -> drain(listing));
+            assertSame(first, assertThrows(CorruptImageException.class, listing::next),
+                    "a listing that failed its check fails again, it does not go on past the bad entry");
         }
     }
 
@@ -300,6 +306,98 @@ class ErofsLazyValidationTest {
                     pending.push(c.inode());
                 }
             }
+        }
+    }
+
+    /**
+     * A first listing checks each entry before serving it: the entries before a fault are served,
+     * the faulty one never is, and a subdirectory named twice is served once.
+     */
+    @Test
+    void aFirstListingServesWhatPassedAndStopsAtTheFault() throws IOException {
+        byte[] image = sample();
+        long root = rootOf(image);
+        long x = nid(image, "x");
+        byte[] damaged = renamed(image, root, "y", x);
+        for (ImageView view : ImageView.values()) {
+            try (Image img = Image.open(ImageData.wrap(damaged, NAME), view)) {
+                DirectoryCursor c = img.openDirectory(img.rootInode());
+                List<String> served = new ArrayList<>();
+                CorruptImageException e = assertThrows(CorruptImageException.class, () -> {
+                    while (c.next()) {
+                        served.add(c.name().toString());
+                    }
+                });
+                assertTrue(e.getMessage().contains("already has a name"), e.getMessage());
+                // The raw view also lists composefs' root stubs 00..ff.
+                assertEquals(List.of("p1", "p2", "x"), served.subList(served.size() - 3, served.size()), view.name());
+                assertTrue(served.contains("a"), view.name());
+            }
+        }
+    }
+
+    /** What holds for the whole directory (here nlink) is known at its end: the last move reports it. */
+    @Test
+    void aWrongNlinkFailsTheEndOfTheFirstListing() throws IOException {
+        byte[] image = sample();
+        long p1 = nid(image, "p1");
+        byte[] b = image.clone();
+        ErofsInode inode = ErofsInode.read(ImageData.wrap(b, NAME), ErofsVolume.read(ImageData.wrap(b, NAME)), p1);
+        ByteBuffer buffer = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        if (inode.extended()) {
+            buffer.putInt((int) inode.offset() + InodeRecord.OFF_EXTENDED_NLINK, 7);
+        } else {
+            buffer.putShort((int) inode.offset() + InodeRecord.OFF_COMPACT_NLINK, (short) 7);
+        }
+        try (Image img = Image.open(ImageData.wrap(b, NAME))) {
+            DirectoryCursor c = img.openDirectory(p1);
+            assertTrue(c.next());
+            assertEquals("c1", c.name().toString());
+            CorruptImageException e = assertThrows(CorruptImageException.class, c::next);
+            assertTrue(e.getMessage().contains("nlink 7 is not 2 + its 1 subdirectories"), e.getMessage());
+            assertEquals(p1, e.inode());
+            assertThrows(CorruptImageException.class, () -> img.lookup(p1, Name.of("c1")), "not remembered as checked");
+        }
+    }
+
+    /**
+     * The first listing of a directory decodes each entry's inode for its check and hands out the
+     * status it read, the one {@code stat} gives in that view (whiteouts shown as devices included);
+     * later listings read only the dirents.
+     */
+    @Test
+    void aFirstListingKnowsEachEntrysStatus() throws IOException {
+        byte[] image = ErofsReaderTest.sampleImage(ErofsWriterOptions.DEFAULT);
+        for (ImageView view : ImageView.values()) {
+            try (Image img = Image.open(ImageData.wrap(image, NAME), view)) {
+                Deque<Long> pending = new ArrayDeque<>();
+                pending.push(img.rootInode());
+                int entries = 0;
+                while (!pending.isEmpty()) {
+                    long dir = pending.pop();
+                    DirectoryCursor first = img.openDirectory(dir);
+                    while (first.next()) {
+                        assertEquals(img.stat(first.inode()), first.knownStat(), view + " " + first.name());
+                        assertEquals(first.fileType(), first.knownStat().type());
+                        if (first.fileType() == FileType.DIRECTORY) {
+                            pending.push(first.inode());
+                        }
+                        entries++;
+                    }
+                    DirectoryCursor again = img.openDirectory(dir);
+                    while (again.next()) {
+                        assertEquals(null, again.knownStat());
+                    }
+                }
+                assertTrue(entries > 5, "entries " + entries);
+            }
+        }
+    }
+
+    /** Lists every entry of {@code cursor}, as a first listing checks them. */
+    private static void drain(DirectoryCursor cursor) throws IOException {
+        while (cursor.next()) {
+            cursor.inode();
         }
     }
 }
