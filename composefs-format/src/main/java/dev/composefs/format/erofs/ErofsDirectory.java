@@ -138,8 +138,8 @@ final class ErofsDirectory {
     /**
      * Checks block {@code block}: a dirent table of whole entries within the block, names in
      * increasing offsets, each 1..255 bytes, without NUL or {@code /}. Notes each entry's
-     * {@code nameoff} and name length in {@code nameoffs} and {@code lengths} (at least
-     * {@link #MAX_ENTRIES} long), so the checks that follow need not work them out again.
+     * {@code nameoff} and name length in {@code nameoffs} and {@code lengths} (at least as long as
+     * the block has entries, {@link #checkTable}), so the checks that follow need not work them out again.
      *
      * @return the number of entries
      */
@@ -175,7 +175,7 @@ final class ErofsDirectory {
     }
 
     /** Checks that block {@code block} lies in the file and starts a dirent table that fits it; returns its size. */
-    private int checkTable(int block) throws IOException {
+    int checkTable(int block) throws IOException {
         long nid = inode.nid();
         long start = blockOffset(block);
         int length = layout.blockLength(block);

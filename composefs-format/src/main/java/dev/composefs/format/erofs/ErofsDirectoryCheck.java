@@ -59,9 +59,11 @@ final class ErofsDirectoryCheck {
      * @return the number of entries in the block
      */
     int checkBlock(int b) throws IOException {
-        if (nameoffs.length == 0) {
-            nameoffs = new int[ErofsDirectory.MAX_ENTRIES];
-            lengths = new int[ErofsDirectory.MAX_ENTRIES];
+        int entries = directory.checkTable(b);
+        if (nameoffs.length < entries) {
+            // Sized by the block: most directories hold a few entries, and a walk checks thousands.
+            nameoffs = new int[entries];
+            lengths = new int[entries];
         }
         int n = directory.checkBlock(b, nameoffs, lengths);
         long start = directory.blockOffset(b);

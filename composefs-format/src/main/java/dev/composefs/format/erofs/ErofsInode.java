@@ -47,15 +47,14 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
         if (offset < 0 || !data.inBounds(offset, COMPACT_INODE_SIZE)) {
             return explain(data, volume, nid);
         }
-        ImageData.Window w = data.window(offset, COMPACT_INODE_SIZE, nid, "inode");
-        int format = w.u16(InodeRecord.OFF_FORMAT);
+        int format = data.u16(offset + InodeRecord.OFF_FORMAT);
         boolean extended = (format >> EROFS_I_VERSION_BIT & 1) != 0;
-        if ((format & FORMAT_UNKNOWN_BITS) != 0 || (extended && !data.inBounds(offset, EXTENDED_INODE_SIZE))) {
+        int headerSize = extended ? EXTENDED_INODE_SIZE : COMPACT_INODE_SIZE;
+        if ((format & FORMAT_UNKNOWN_BITS) != 0 || !data.inBounds(offset, headerSize)) {
             return explain(data, volume, nid);
         }
-        if (extended) {
-            w = data.window(offset, EXTENDED_INODE_SIZE, nid, "extended inode");
-        }
+        // One window for both sizes: the JIT can then keep it in registers instead of allocating it.
+        ImageData.Window w = data.window(offset, headerSize, nid, "inode");
         int layout = format >> EROFS_I_DATALAYOUT_BIT & 7;
         int mode = w.u16(InodeRecord.OFF_MODE);
         FileType type = FileType.ofMode(mode);
@@ -64,7 +63,7 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
         boolean sound = type != null && size >= 0
                 && (layout == EROFS_INODE_FLAT_PLAIN || layout == EROFS_INODE_FLAT_INLINE
                     || (layout == EROFS_INODE_CHUNK_BASED && type == FileType.REGULAR))
-                && data.inBounds(offset + (extended ? EXTENDED_INODE_SIZE : COMPACT_INODE_SIZE), xattrSize);
+                && data.inBounds(offset + headerSize, xattrSize);
         if (!sound) {
             return explain(data, volume, nid);
         }
