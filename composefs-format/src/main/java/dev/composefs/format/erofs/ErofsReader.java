@@ -26,7 +26,8 @@ import java.util.Objects;
  * <p>{@link #open} costs constant time: it checks the composefs header and superblock
  * ({@link ErofsVolume}) and the root inode, and allocates nothing per inode. Everything else is
  * checked when a call first reaches it, by {@link ErofsValidator}: each inode when it is decoded, each
- * directory the first time it is listed or searched (remembered from then on), a symlink target, the
+ * directory the first time it is searched, or along its first listing, entry by entry (remembered
+ * from then on; the listing hands out the status of each entry it decoded), a symlink target, the
  * xattrs or the content when they are read. So a damaged part of the image makes the calls that
  * reach it fail with a {@link CorruptImageException}, a walk of every entry meets every rule, and
  * the directories served from the root form a tree, so no walk loops or multiplies (see

@@ -10,6 +10,11 @@ import java.io.IOException;
  * methods describe the current one, so listing a directory allocates nothing per entry unless
  * {@link #name()} is called. {@code .} and {@code ..} are never returned.
  *
+ * <p>A reader may check a directory as its first cursor lists it: every entry a cursor returns passed
+ * the checks that concern it, and damage further on, or in what holds for the directory as a whole
+ * (its link count, say), is reported by the {@link #next()} that reaches it, at the latest the last
+ * one. After a failure every further move fails too.
+ *
  * <p>Not thread-safe; open one cursor per walker.
  */
 public interface DirectoryCursor {
