@@ -42,8 +42,8 @@ import java.util.Set;
  * root enters may pass these checks, but no walk from the root reaches it.
  *
  * <p>Costs: each call's checks read only what its answer is made of, plus constants. Checking a
- * directory reads its blocks once, decodes each entry's inode header and, per subdirectory, the
- * O(log blocks) names its {@code ..} search compares; a directory that fails is checked again, at the
+ * directory reads its blocks once, decodes each entry's inode header and, per subdirectory, one
+ * dirent where {@code ..} nearly always is, or the O(log blocks) names its {@code ..} search compares; a directory that fails is checked again, at the
  * same cost, by the next call that asks. Deciding whether an empty regular file is a whiteout reads
  * its xattr names: at most its own body and 255 shared entries, never values. Structures shared by
  * many inodes are read by each call for its own answer only, and nothing walks every inode, so
