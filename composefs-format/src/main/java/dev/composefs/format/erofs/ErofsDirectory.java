@@ -122,18 +122,10 @@ final class ErofsDirectory {
         return nul < 0 ? max : (int) (nul - blockOffset(block) - start);
     }
 
-    /** Whether the entry is {@code .} or {@code ..}. */
-    boolean isDotOrDotDot(int block, int entry) throws IOException {
-        return isDotOrDotDot(nameOffset(block, entry), nameLength(block, entry));
-    }
-
     /** Whether the name of {@code length} bytes at byte offset {@code at} is {@code .} or {@code ..}. */
     boolean isDotOrDotDot(long at, int length) throws IOException {
         return (length == 1 || length == 2) && data.u8(at) == '.' && (length == 1 || data.u8(at + 1) == '.');
     }
-
-    /** The most dirents a block can hold: the size of the arrays {@link #checkBlock} fills. */
-    static final int MAX_ENTRIES = ErofsLayout.BLOCK_SIZE / Dirent.SIZE;
 
     /**
      * Checks block {@code block}: a dirent table of whole entries within the block, names in
@@ -225,12 +217,6 @@ final class ErofsDirectory {
     /** Compares the name of an entry with {@code key[offset, offset + length)}. */
     int compare(int block, int entry, byte[] key, int offset, int length) throws IOException {
         return data.compare(nameOffset(block, entry), nameLength(block, entry), key, offset, length);
-    }
-
-    /** Compares the names of two entries. */
-    int compare(int block, int entry, int otherBlock, int otherEntry) throws IOException {
-        return data.compare(nameOffset(block, entry), nameLength(block, entry),
-                nameOffset(otherBlock, otherEntry), nameLength(otherBlock, otherEntry));
     }
 
     /**

@@ -47,11 +47,6 @@ final class ErofsDirectoryCheck {
         this.nid = directory.inode().nid();
     }
 
-    /** The directory checked. */
-    ErofsDirectory directory() {
-        return directory;
-    }
-
     /**
      * Checks block {@code b}, the one after the block checked last: its layout and names
      * ({@link ErofsDirectory#checkBlock}) and that its names sort after the ones before.
