@@ -88,7 +88,7 @@ class CfsErofsImageTest {
         new ErofsWriter().write(tree, image);
         byte[] bytes = Files.readAllBytes(image);
         // The block of /d: five 12-byte dirents (., .., a, b, c), then their names back to back.
-        int names = indexOf(bytes, "...abc".getBytes(StandardCharsets.US_ASCII));
+        int names = VerificationTest.indexOf(bytes, "...abc".getBytes(StandardCharsets.US_ASCII));
         assertTrue(names >= 60, "the block of /d not found");
         int block = names - 5 * 12;
         System.arraycopy(bytes, block + 2 * 12, bytes, block + 4 * 12, 8);
@@ -107,18 +107,5 @@ class CfsErofsImageTest {
             assertThrows(CorruptImageException.class, () -> Files.readAttributes(fs.getPath("/d/b"), "unix:*"),
                     "a listing that failed leaves the directory unchecked");
         }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
