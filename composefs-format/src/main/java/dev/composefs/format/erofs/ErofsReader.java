@@ -153,17 +153,18 @@ public final class ErofsReader implements Image {
         return view.type(inode(ino));
     }
 
-    private ErofsDirectory directory(long dirIno) throws IOException {
+    /** Directory {@code dirIno}, its entries not checked yet unless they were before. */
+    private ErofsDirectory unchecked(long dirIno) throws IOException {
         ErofsInode inode = inode(dirIno);
         if (inode.type() != FileType.DIRECTORY) {
             throw new NotDirectoryException(describe(dirIno));
         }
-        return validator.directory(inode);
+        return new ErofsDirectory(data, inode);
     }
 
     @Override
     public long lookup(long dirIno, byte[] name, int offset, int length) throws IOException {
-        ErofsDirectory dir = directory(dirIno);
+        ErofsDirectory dir = validator.directory(unchecked(dirIno));
         Objects.checkFromIndexSize(offset, length, name.length);
         boolean dots = length <= 2 && length > 0 && name[offset] == '.' && (length == 1 || name[offset + 1] == '.');
         if (length == 0 || length > ErofsDirectory.NAME_MAX || dots) {
@@ -181,11 +182,7 @@ public final class ErofsReader implements Image {
 
     @Override
     public DirectoryCursor openDirectory(long dirIno) throws IOException {
-        ErofsInode inode = inode(dirIno);
-        if (inode.type() != FileType.DIRECTORY) {
-            throw new NotDirectoryException(describe(dirIno));
-        }
-        ErofsDirectory dir = new ErofsDirectory(data, inode);
+        ErofsDirectory dir = unchecked(dirIno);
         return new ErofsDirectoryCursor(dir, validator.checkFor(dir), view);
     }
 

@@ -151,9 +151,8 @@ final class ErofsValidator {
         return stored;
     }
 
-    /** Directory {@code dir} (an {@link #inode} of type directory), checked the first time it is asked for. */
-    ErofsDirectory directory(ErofsInode dir) throws IOException {
-        ErofsDirectory d = new ErofsDirectory(data, dir);
+    /** Directory {@code d}, checked whole the first time it is asked for. */
+    ErofsDirectory directory(ErofsDirectory d) throws IOException {
         ErofsDirectoryCheck check = checkFor(d);
         if (check != null) {
             for (int b = 0; b < d.blockCount(); b++) {

@@ -5,8 +5,7 @@ import java.io.IOException;
 
 /**
  * What every {@link DirectoryCursor} keeps about its current entry (inode, name length, type, the
- * status if known) and
- * the check that it is on one. A format's cursor moves with {@link #next()}, calls
+ * status if known) and the check that it is on one. A format's cursor moves with {@link #next()}, calls
  * {@link #position} or {@link #unposition}, and copies the current name.
  */
 public abstract class AbstractDirectoryCursor implements DirectoryCursor {
