@@ -128,9 +128,10 @@ final class ErofsDirectory {
     }
 
     /**
-     * Checks block {@code block}, whose table {@link #checkTable} checked: names in increasing offsets, each 1..255 bytes, without NUL or {@code /}. Notes each entry's
-     * {@code nameoff} and name length in {@code nameoffs} and {@code lengths} (at least
-     * {@code count} long), so the checks that follow need not work them out again.
+     * Checks block {@code block}, whose table {@link #checkTable} checked: names in increasing
+     * offsets, each 1..255 bytes, without NUL or {@code /}. Notes each entry's {@code nameoff} and
+     * name length in {@code nameoffs} and {@code lengths} (at least {@code count} long), so the
+     * checks that follow need not work them out again.
      *
      * @param count the number of entries, as {@link #checkTable} found them
      */
