@@ -25,6 +25,10 @@ import java.util.Arrays;
  * Memory grows with the directories validated: two {@link InodeMarks} sets, paged on first use.
  */
 final class DirentValidator {
+    private static final int DIRECTORY_D_TYPE = FileType.DIRECTORY.direntType();
+    /** Bit {@code t} is set for each d_type {@code t} of a file type. */
+    private static final int VALID_D_TYPES = validDirentTypes();
+
     private final DescriptorReader reader;
     private final DescriptorValidator inodes;
     private final ImageData data;
@@ -96,16 +100,22 @@ final class DirentValidator {
         }
         long names = blob.offset() + tableEnd;
         long namesLength = blob.length() - tableEnd;
+        // One pass over the whole name area: when no byte of it is '/' or NUL, no name has one either,
+        // and only an area that has one (a damaged blob, or bytes between names) is checked name by name.
+        boolean namesClean = data.indexOfEither(names, (int) namesLength, (byte) '/', (byte) 0) < 0;
         long previousName = -1;
         int previousLength = 0;
         long[] subdirectories = new long[0];
         int subdirectoryCount = 0;
         for (long i = 0; i < count; i++) {
             long entry = blob.offset() + DIRENTS_HEADER_SIZE + i * DIRENT_SIZE;
-            long target = data.u32(entry + DIRENT_INODE_NUM);
-            long nameOffset = data.u32(entry + DIRENT_NAME_OFFSET);
-            int nameLength = data.u8(entry + DIRENT_NAME_LEN);
-            int dType = data.u8(entry + DIRENT_D_TYPE);
+            // The inode number and the name offset as one word, the length and d_type as another.
+            long word = data.u64(entry + DIRENT_INODE_NUM);
+            int lengthAndType = data.u16(entry + DIRENT_NAME_LEN);
+            long target = word & 0xffffffffL;
+            long nameOffset = word >>> 32;
+            int nameLength = lengthAndType & 0xff;
+            int dType = lengthAndType >>> 8;
             if (nameLength == 0) {
                 throw data.corrupt(entry + DIRENT_NAME_LEN, dir, "dirent " + i + " has an empty name");
             }
@@ -114,7 +124,7 @@ final class DirentValidator {
                         + ", length " + nameLength + "} runs past the name area (" + namesLength + " bytes)");
             }
             long name = names + nameOffset;
-            validateName(dir, i, name, nameLength);
+            validateName(dir, i, name, nameLength, namesClean);
             if (previousName >= 0 && data.compare(previousName, previousLength, name, nameLength) >= 0) {
                 throw data.corrupt(entry, dir, "dirent " + i + " '" + nameAt(name, nameLength)
                         + "' is not strictly after '" + nameAt(previousName, previousLength)
@@ -126,12 +136,14 @@ final class DirentValidator {
                 throw data.corrupt(entry + DIRENT_INODE_NUM, dir, "dirent '" + nameAt(name, nameLength) + "' names inode "
                         + target + " but the image has " + reader.inodeCount() + " inodes");
             }
-            FileType targetType = inodes.type(target, dir);
-            if (dType != targetType.direntType()) {
+            long mode = reader.rawMode(target);
+            // A valid mode whose file type is d_type, in arithmetic: d_type is the type's bits shifted down.
+            if ((mode & ~0177777L) != 0 || mode >>> 12 != dType || (VALID_D_TYPES >>> dType & 1) == 0) {
+                FileType targetType = inodes.type(target, dir);
                 throw data.corrupt(entry + DIRENT_D_TYPE, dir, "dirent '" + nameAt(name, nameLength) + "' has d_type "
                         + dType + " but inode " + target + " is a " + targetType);
             }
-            if (targetType == FileType.DIRECTORY) {
+            if (dType == DIRECTORY_D_TYPE) {
                 if (target <= dir) {
                     throw data.corrupt(entry + DIRENT_INODE_NUM, dir, "dirent '" + nameAt(name, nameLength)
                             + "' names directory inode " + target + ", which " + (target == 0 ? "is the root: a cycle"
@@ -161,6 +173,14 @@ final class DirentValidator {
         return subdirectories;
     }
 
+    private static int validDirentTypes() {
+        int mask = 0;
+        for (FileType t : FileType.values()) {
+            mask |= 1 << t.direntType();
+        }
+        return mask;
+    }
+
     /** A report that dirent {@code index} of a validated-so-far blob names a directory it must not. */
     private IOException misnamed(long dir, Vdata blob, int index, String why) throws IOException {
         long entry = blob.offset() + DIRENTS_HEADER_SIZE + Integer.toUnsignedLong(index) * DIRENT_SIZE;
@@ -176,9 +196,13 @@ final class DirentValidator {
         return nameAt(names + data.u32(entry + DIRENT_NAME_OFFSET), data.u8(entry + DIRENT_NAME_LEN));
     }
 
-    private void validateName(long dir, long index, long name, int length) throws IOException {
+    /** {@code clean}: the whole name area is free of '/' and NUL, so only the dot names remain to check. */
+    private void validateName(long dir, long index, long name, int length, boolean clean) throws IOException {
         if ((length == 1 && data.u8(name) == '.') || (length == 2 && data.u8(name) == '.' && data.u8(name + 1) == '.')) {
             throw data.corrupt(name, dir, "dirent " + index + " is named '.' or '..'");
+        }
+        if (clean) {
+            return;
         }
         long bad = data.indexOfEither(name, length, (byte) '/', (byte) 0);
         if (bad >= 0) {

@@ -157,6 +157,21 @@ class DescriptorCorruptionTest {
         }));
     }
 
+    /**
+     * A name area is scanned for '/' and NUL whole, and name by name only where the scan finds one: a
+     * byte that is no entry's name may be anything. Here the root's dirent blob is made 3 bytes
+     * longer, over the start of the backing path "ab/cdef", so its name area ends in a '/'.
+     */
+    @Test
+    void bytesOfTheNameAreaThatNoNameUsesAreNotChecked() {
+        byte[] longer = new SampleDescriptors.Le(SampleDescriptors.expected1()).u32(inodeAt(0) + VAR + 8, 59).array();
+        assertEquals(null, openAndWalk(longer));
+        byte[] slashInAName = new SampleDescriptors.Le(longer).u8(ROOT_DIRENTS + 52 + 1, '/').array();
+        IOException e = openAndWalk(slashInAName);
+        assertInstanceOf(CorruptImageException.class, e);
+        assertTrue(e.getMessage().contains("dirent 1 name contains '/' or NUL"), e.getMessage());
+    }
+
     @Test
     void wrongMagicOrVersionIsUnsupported() {
         byte[] bytes = SampleDescriptors.expected1();
