@@ -4,8 +4,6 @@ import dev.composefs.format.image.ImageData;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * One run of the directory rules of {@link ErofsValidator} over one directory, made block by block
@@ -38,7 +36,7 @@ final class ErofsDirectoryCheck {
     private int previousEntry;
     private boolean dot;
     private boolean dotdot;
-    private Set<Long> subdirectories;
+    private NidSet subdirectories;
 
     ErofsDirectoryCheck(ErofsValidator validator, ImageData data, ErofsDirectory directory) {
         this.validator = validator;
@@ -170,7 +168,7 @@ final class ErofsDirectoryCheck {
             problem = "is this directory itself";
         } else {
             if (subdirectories == null) {
-                subdirectories = new HashSet<>();
+                subdirectories = new NidSet();
             }
             if (!subdirectories.add(target)) {
                 problem = "already has a name in this directory";
