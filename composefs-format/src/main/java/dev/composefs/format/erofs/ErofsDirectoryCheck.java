@@ -181,6 +181,8 @@ final class ErofsDirectoryCheck {
                     long parent = sub.nid(ErofsDirectory.block(found), ErofsDirectory.entry(found));
                     if (parent != nid) {
                         problem = "has a '..' entry naming nid " + Long.toUnsignedString(parent) + ", not this directory";
+                    } else {
+                        validator.passed(sub);
                     }
                 }
             }

@@ -155,6 +155,10 @@ public final class ErofsReader implements Image {
 
     /** Directory {@code dirIno}, its entries not checked yet unless they were before. */
     private ErofsDirectory unchecked(long dirIno) throws IOException {
+        ErofsDirectory recent = validator.recentSubdirectory(dirIno);
+        if (recent != null) {
+            return recent;
+        }
         ErofsInode inode = inode(dirIno);
         if (inode.type() != FileType.DIRECTORY) {
             throw new NotDirectoryException(describe(dirIno));

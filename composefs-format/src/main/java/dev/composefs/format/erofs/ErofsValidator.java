@@ -62,6 +62,11 @@ final class ErofsValidator {
     private final InodeMarks rawWhiteouts;
     /** Entries of checked directories that are empty regular files with xattrs: possible escaped whiteouts. */
     private final InodeMarks emptyWithXattrs;
+    /**
+     * The subdirectory a check passed last, decoded: a walk opens it next, and taking it from here
+     * spares decoding its inode again. Immutable, so a racing reader sees it whole or not at all.
+     */
+    private volatile ErofsDirectory lastSubdirectory;
 
     ErofsValidator(ImageData data, ErofsVolume volume, ErofsXattrs xattrs) {
         this.data = data;
@@ -189,6 +194,17 @@ final class ErofsValidator {
         } else if (child.type() == FileType.REGULAR && child.size() == 0 && child.xattrSize() > 0) {
             emptyWithXattrs.add(child.nid());
         }
+    }
+
+    /** Notes {@code d}, a subdirectory whose inode passed {@link #inode}, for {@link #recentSubdirectory}. */
+    void passed(ErofsDirectory d) {
+        lastSubdirectory = d;
+    }
+
+    /** Directory {@code nid} as a check decoded it just before, or null: the same as decoding it again. */
+    ErofsDirectory recentSubdirectory(long nid) {
+        ErofsDirectory d = lastSubdirectory;
+        return d != null && d.inode().nid() == nid ? d : null;
     }
 
     /** The nid of the root directory. */
