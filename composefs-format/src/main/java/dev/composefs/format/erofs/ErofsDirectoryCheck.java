@@ -1,6 +1,7 @@
 package dev.composefs.format.erofs;
 
 import dev.composefs.format.image.ImageData;
+import dev.composefs.format.image.Stat;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
 import java.io.IOException;
@@ -20,12 +21,14 @@ import java.io.IOException;
  * served, so a listing never serves a directory twice even before its end is reached.
  */
 final class ErofsDirectoryCheck {
+    private static final int[] NONE = {};
     private final ErofsValidator validator;
     private final ImageData data;
     private final ErofsDirectory directory;
     private final long nid;
-    private int[] nameoffs = new int[0];
-    private int[] lengths = new int[0];
+    /** Each entry's {@code nameoff} and name length in the block checked last, grown to the largest block. */
+    private int[] nameoffs = NONE;
+    private int[] lengths = NONE;
     private int block = -1;
     private long blockStart;
     private int count;
@@ -92,11 +95,13 @@ final class ErofsDirectoryCheck {
     /**
      * Checks entry {@code e} of the block checked last: {@code .} and {@code ..} by what they name,
      * any other by its inode, which must decode with the dirent's file type, and by the tree rules
-     * for a subdirectory.
+     * for a subdirectory. Most entries pass through {@link ErofsValidator#plainStat}, which decodes
+     * the inode straight into its status.
      *
-     * @return the entry's inode, decoded and checked, or {@code null} for {@code .} and {@code ..}
+     * @return the status of the entry's inode as stored (the raw view's), or {@code null} for
+     *         {@code .} and {@code ..}
      */
-    ErofsInode checkEntry(int e) throws IOException {
+    Stat checkEntry(int e) throws IOException {
         long at = blockStart + (long) e * Dirent.SIZE;
         long nameAt = blockStart + nameoffs[e];
         int length = lengths[e];
@@ -112,8 +117,14 @@ final class ErofsDirectoryCheck {
             throw data.corrupt(at + Dirent.OFF_NID, nid, "dirent '" + name(block, e) + "' names nid "
                     + Long.toUnsignedString(target) + ", past the end of the file");
         }
-        ErofsInode child = validator.inode(target);
         FileType direntType = ErofsDirectory.fileType(directory.fileTypeAt(at));
+        if (direntType != FileType.DIRECTORY && direntType != null) {
+            Stat plain = validator.plainStat(target);
+            if (plain != null && (plain.mode() & FileType.S_IFMT) == direntType.modeBits()) {
+                return plain;
+            }
+        }
+        ErofsInode child = validator.inode(target);
         if (direntType != child.type()) {
             throw data.corrupt(at + Dirent.OFF_FILE_TYPE, nid, "dirent '" + name(block, e) + "' has file type "
                     + directory.fileTypeAt(at) + " but inode " + target + " is a " + child.type());
@@ -123,7 +134,7 @@ final class ErofsDirectoryCheck {
         } else {
             validator.remember(child);
         }
-        return child;
+        return child.stat();
     }
 
     /**

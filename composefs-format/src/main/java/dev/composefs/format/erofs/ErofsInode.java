@@ -3,6 +3,7 @@ package dev.composefs.format.erofs;
 import static dev.composefs.format.erofs.ErofsLayout.*;
 
 import dev.composefs.format.image.ImageData;
+import dev.composefs.format.image.Stat;
 import dev.composefs.format.image.UnsupportedImageException;
 import dev.composefs.format.tree.FileType;
 import java.io.IOException;
@@ -131,6 +132,11 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
             throw data.corrupt(offset, nid, "a " + type + " inode has the chunk-based data layout");
         }
         return inode;
+    }
+
+    /** The status as stored: the raw view's, whose ctime is the mtime (EROFS keeps one time). */
+    Stat stat() {
+        return new Stat(nid, mode, nlink, uid, gid, rdev(), size, mtimeSeconds, mtimeNanos, mtimeSeconds, mtimeNanos);
     }
 
     /** The file type. */

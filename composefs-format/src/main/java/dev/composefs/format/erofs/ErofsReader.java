@@ -145,7 +145,8 @@ public final class ErofsReader implements Image {
 
     @Override
     public Stat stat(long ino) throws IOException {
-        return view.stat(inode(ino));
+        Stat plain = validator.inFile(ino) ? validator.plainStat(ino) : null;
+        return plain != null ? plain : view.stat(inode(ino));
     }
 
     @Override

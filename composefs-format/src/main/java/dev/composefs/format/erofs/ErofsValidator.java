@@ -1,6 +1,7 @@
 package dev.composefs.format.erofs;
 
 import dev.composefs.format.image.ImageData;
+import dev.composefs.format.image.Stat;
 import dev.composefs.format.internal.InodeMarks;
 import dev.composefs.format.tree.FileType;
 import dev.composefs.format.tree.Name;
@@ -112,6 +113,57 @@ final class ErofsValidator {
                     + SYMLINK_MAX + ")");
         }
         return inode;
+    }
+
+    /**
+     * The status of inode {@code nid}, whose slot lies in the file ({@link #inFile}), if it is the
+     * common case: it passes every rule of {@link #inode} and is not one the mounted view presents
+     * otherwise than stored (a character device with rdev 0, an empty regular file with xattrs;
+     * see {@link #remember}). Otherwise {@code null}, and the caller takes the general path, which
+     * reports what is wrong. The same rules as {@link #inode}, as predicates over fields read once:
+     * a walk asks for the status of every entry, and building an {@link ErofsInode} and its
+     * {@link InodeData} first cost more than the reads.
+     */
+    Stat plainStat(long nid) throws IOException {
+        long offset = volume.inodeOffset(nid, data.size());
+        if (offset < 0 || !data.inBounds(offset, ErofsLayout.COMPACT_INODE_SIZE)) {
+            return null;
+        }
+        int format = data.u16(offset + InodeRecord.OFF_FORMAT);
+        boolean extended = (format >> ErofsLayout.EROFS_I_VERSION_BIT & 1) != 0;
+        int headerSize = extended ? ErofsLayout.EXTENDED_INODE_SIZE : ErofsLayout.COMPACT_INODE_SIZE;
+        if ((format & ~0xF & 0xFFFF) != 0 || !data.inBounds(offset, headerSize)) {
+            return null;
+        }
+        ImageData.Window w = data.window(offset, headerSize, nid, "inode");
+        int layout = format >> ErofsLayout.EROFS_I_DATALAYOUT_BIT & 7;
+        int mode = w.u16(InodeRecord.OFF_MODE);
+        FileType type = FileType.ofMode(mode);
+        int xattrSize = XattrLayout.bodySize(w.u16(InodeRecord.OFF_XATTR_ICOUNT));
+        long size = extended ? w.u64(InodeRecord.OFF_EXTENDED_SIZE) : w.u32(InodeRecord.OFF_COMPACT_SIZE);
+        long u = w.u32(InodeRecord.OFF_U);
+        long body = offset + headerSize;
+        boolean sound = type != null && size >= 0
+                && (layout == ErofsLayout.EROFS_INODE_FLAT_PLAIN || layout == ErofsLayout.EROFS_INODE_FLAT_INLINE
+                    || (layout == ErofsLayout.EROFS_INODE_CHUNK_BASED && type == FileType.REGULAR))
+                && (type != FileType.SYMLINK || (size >= 1 && size <= SYMLINK_MAX))
+                && (type != FileType.DIRECTORY || size > 0)
+                && (type != FileType.CHAR_DEVICE || u != 0)
+                && (type != FileType.REGULAR || size != 0 || xattrSize == 0)
+                && data.inBounds(body, xattrSize) && xattrs.bodyFits(body, xattrSize)
+                && InodeData.fits(data, layout, size, u, body + xattrSize);
+        if (!sound) {
+            return null;
+        }
+        long rdev = type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE ? u : 0;
+        return extended
+                ? new Stat(nid, mode, w.u32(InodeRecord.OFF_EXTENDED_NLINK), w.u32(InodeRecord.OFF_EXTENDED_UID),
+                        w.u32(InodeRecord.OFF_EXTENDED_GID), rdev, size, w.u64(InodeRecord.OFF_EXTENDED_MTIME),
+                        (int) w.u32(InodeRecord.OFF_EXTENDED_MTIME_NSEC), w.u64(InodeRecord.OFF_EXTENDED_MTIME),
+                        (int) w.u32(InodeRecord.OFF_EXTENDED_MTIME_NSEC))
+                : new Stat(nid, mode, w.u16(InodeRecord.OFF_COMPACT_NLINK), w.u16(InodeRecord.OFF_COMPACT_UID),
+                        w.u16(InodeRecord.OFF_COMPACT_GID), rdev, size, volume.buildTime(), (int) volume.buildTimeNsec(),
+                        volume.buildTime(), (int) volume.buildTimeNsec());
     }
 
     /**

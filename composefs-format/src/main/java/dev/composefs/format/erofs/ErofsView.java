@@ -44,14 +44,31 @@ final class ErofsView {
 
     /** The status the view shows for {@code inode}: a whiteout as a character device 0/0 of size 0. */
     Stat stat(ErofsInode inode) throws IOException {
-        int mode = inode.mode();
-        long size = inode.size();
-        if (whiteout(inode)) {
-            mode = FileType.CHAR_DEVICE.modeBits() | (mode & ~FileType.S_IFMT);
-            size = 0;
+        if (!whiteout(inode)) {
+            return inode.stat();
         }
-        return new Stat(inode.nid(), mode, inode.nlink(), inode.uid(), inode.gid(), inode.rdev(), size,
+        int mode = FileType.CHAR_DEVICE.modeBits() | (inode.mode() & ~FileType.S_IFMT);
+        return new Stat(inode.nid(), mode, inode.nlink(), inode.uid(), inode.gid(), 0, 0,
                 inode.mtimeSeconds(), inode.mtimeNanos(), inode.mtimeSeconds(), inode.mtimeNanos());
+    }
+
+    /**
+     * The status the view shows for an entry of a directory being checked whose inode's status as
+     * stored is {@code stored} ({@link ErofsDirectoryCheck#checkEntry}), or {@code null} if the view
+     * hides it. Only a possible whiteout, which the check remembered, is decoded again.
+     */
+    Stat shown(Stat stored) throws IOException {
+        if (view == ImageView.RAW) {
+            return stored;
+        }
+        int type = stored.mode() & FileType.S_IFMT;
+        if (type == FileType.CHAR_DEVICE.modeBits()) {
+            return stored.rdev() == 0 ? null : stored;
+        }
+        if (type == FileType.REGULAR.modeBits() && stored.size() == 0 && validator.isEmptyWithXattrs(stored.ino())) {
+            return stat(validator.inode(stored.ino()));
+        }
+        return stored;
     }
 
     /** The file type the view shows for {@code inode}. */

@@ -57,13 +57,30 @@ final class ErofsXattrs {
     }
 
     /**
+     * Whether {@link #checkBody} passes for a body of {@code size} bytes at {@code body}, which lies
+     * in the file: as one predicate, for callers that decode an inode's fields without building it.
+     */
+    boolean bodyFits(long body, int size) throws IOException {
+        return size == 0 || (size >= IBODY_HEADER_SIZE && data.inBounds(body, size)
+                && IBODY_HEADER_SIZE + (long) data.u8(body + OFF_SHARED_COUNT) * SHARED_ID_SIZE <= size);
+    }
+
+    /**
      * Checks the fixed part of {@code inode}'s xattr body, in constant time: the body holds its header
      * and the shared ids it counts. (Decoding the inode already checked that the body lies in the file.)
      */
     void checkBody(ErofsInode inode) throws IOException {
+        if (!bodyFits(inode.xattrOffset(), inode.xattrSize())) {
+            explainBody(inode);
+        }
+    }
+
+    /** {@link #checkBody}, rule by rule: throws for the first rule the body breaks. */
+    void explainBody(ErofsInode inode) throws IOException {
         if (inode.xattrSize() == 0) {
             return;
         }
+        data.check(inode.xattrOffset(), inode.xattrSize(), inode.nid(), "xattr body");
         if (inode.xattrSize() < IBODY_HEADER_SIZE) {
             throw data.corrupt(inode.offset() + InodeRecord.OFF_XATTR_ICOUNT, inode.nid(), "xattr body of "
                     + inode.xattrSize() + " bytes is shorter than its header");

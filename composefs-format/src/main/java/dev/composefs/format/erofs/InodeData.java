@@ -54,6 +54,13 @@ final class InodeData {
 
     /** Checks that every byte of the data, or of the chunk map, lies within the file. */
     void check() throws IOException {
+        if (!fits(data, inode.dataLayout(), inode.size(), inode.u(), inode.inlineOffset())) {
+            explain();
+        }
+    }
+
+    /** {@link #check()}, rule by rule: throws for the first rule the data breaks. */
+    void explain() throws IOException {
         long nid = inode.nid();
         if (chunked()) {
             checkChunkFormat();
@@ -77,6 +84,41 @@ final class InodeData {
             }
             data.check(at, tail, nid, "inline data");
         }
+    }
+
+    /**
+     * Whether {@link #check()} passes for an inode with these fields, as one predicate: the rules
+     * read in the order a first listing meets them, for the callers that decode an inode's fields
+     * without building the inode. {@code layout} is flat plain, flat inline or chunk based and
+     * {@code size} is not negative, as decoding guarantees.
+     *
+     * @param inlineOffset where the inline tail or the chunk map starts ({@link ErofsInode#inlineOffset})
+     */
+    static boolean fits(ImageData data, int layout, long size, long u, long inlineOffset) {
+        if (layout == EROFS_INODE_CHUNK_BASED) {
+            if ((u & 0xFFFF & ~CHUNK_FORMAT_KNOWN) != 0) {
+                return false;
+            }
+            int bits = BLOCK_SIZE_BITS + (int) (u & EROFS_CHUNK_FORMAT_BLKBITS_MASK);
+            long chunks = size == 0 ? 0 : ((size - 1) >>> bits) + 1;
+            boolean indexed = (u & EROFS_CHUNK_FORMAT_INDEXES) != 0;
+            long map = indexed ? (inlineOffset + CHUNK_INDEX_SIZE - 1) & -CHUNK_INDEX_SIZE : inlineOffset;
+            return data.inBounds(map, chunks * (indexed ? CHUNK_INDEX_SIZE : CHUNK_BLOCK_ADDRESS_SIZE));
+        }
+        if (size > data.size()) {
+            return false;
+        }
+        long blocks = (size + BLOCK_SIZE - 1) / BLOCK_SIZE;
+        boolean inline = layout == EROFS_INODE_FLAT_INLINE;
+        long plain = inline ? Math.max(0, blocks - 1) : blocks;
+        if (plain > 0 && !data.inBounds(u * BLOCK_SIZE, inline ? plain * BLOCK_SIZE : size)) {
+            return false;
+        }
+        if (!inline || size == 0) {
+            return true;
+        }
+        long tail = size - (blocks - 1) * BLOCK_SIZE;
+        return inlineOffset % BLOCK_SIZE + tail <= BLOCK_SIZE && data.inBounds(inlineOffset, tail);
     }
 
     private long tailLength() {
