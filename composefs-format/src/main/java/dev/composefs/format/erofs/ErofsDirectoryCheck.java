@@ -113,16 +113,24 @@ final class ErofsDirectoryCheck {
             return null;
         }
         long target = directory.nidAt(at);
-        if (!validator.inFile(target)) {
-            throw data.corrupt(at + Dirent.OFF_NID, nid, "dirent '" + name(block, e) + "' names nid "
-                    + Long.toUnsignedString(target) + ", past the end of the file");
-        }
         FileType direntType = ErofsDirectory.fileType(directory.fileTypeAt(at));
-        if (direntType != FileType.DIRECTORY && direntType != null) {
+        if (direntType != FileType.DIRECTORY && direntType != null && validator.inFile(target)) {
             Stat plain = validator.plainStat(target);
             if (plain != null && (plain.mode() & FileType.S_IFMT) == direntType.modeBits()) {
                 return plain;
             }
+        }
+        return checkByInode(e, at, target, direntType);
+    }
+
+    /**
+     * {@link #checkEntry} for a subdirectory, an entry {@link ErofsValidator#plainStat} declines, or a
+     * damaged one: decodes the inode, checks its type, and applies the tree rules to a subdirectory.
+     */
+    private Stat checkByInode(int e, long at, long target, FileType direntType) throws IOException {
+        if (!validator.inFile(target)) {
+            throw data.corrupt(at + Dirent.OFF_NID, nid, "dirent '" + name(block, e) + "' names nid "
+                    + Long.toUnsignedString(target) + ", past the end of the file");
         }
         ErofsInode child = validator.inode(target);
         if (direntType != child.type()) {
