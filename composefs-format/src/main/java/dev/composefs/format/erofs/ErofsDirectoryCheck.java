@@ -63,23 +63,33 @@ final class ErofsDirectoryCheck {
         }
         directory.checkBlock(b, n, nameoffs, lengths);
         long start = directory.blockOffset(b);
+        // The last name so far in locals: fields written around each compare cost more than it.
+        long last = previousName;
+        int lastLength = previousLength;
         for (int e = 0; e < n; e++) {
             long nameAt = start + nameoffs[e];
             int length = lengths[e];
-            if (previousName >= 0 && data.compare(nameAt, length, previousName, previousLength) <= 0) {
-                throw data.corrupt(start + (long) e * Dirent.SIZE, nid, "dirent '" + name(b, e)
-                        + "' does not sort after '" + name(previousBlock, previousEntry)
-                        + "': names must be unique and in byte order");
+            if (last >= 0 && data.compare(nameAt, length, last, lastLength) <= 0) {
+                throw unordered(b, e);
             }
-            previousName = nameAt;
-            previousLength = length;
-            previousBlock = b;
-            previousEntry = e;
+            last = nameAt;
+            lastLength = length;
         }
+        previousName = last;
+        previousLength = lastLength;
+        previousBlock = b;
+        previousEntry = n - 1;
         block = b;
         blockStart = start;
         count = n;
         return n;
+    }
+
+    /** The report for entry {@code e} of block {@code b}, which does not sort after the name before it. */
+    private IOException unordered(int b, int e) throws IOException {
+        String before = e > 0 ? name(b, e - 1) : name(previousBlock, previousEntry);
+        return data.corrupt(directory.blockOffset(b) + (long) e * Dirent.SIZE, nid, "dirent '" + name(b, e)
+                + "' does not sort after '" + before + "': names must be unique and in byte order");
     }
 
     /** Byte offset of the name of entry {@code e} of the block checked last. */

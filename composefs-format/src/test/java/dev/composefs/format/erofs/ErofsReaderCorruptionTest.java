@@ -318,6 +318,34 @@ class ErofsReaderCorruptionTest {
         throw new AssertionError("not found");
     }
 
+    @Test
+    void namesOutOfOrderAreReportedWithTheNameBefore() throws IOException {
+        Inode top = new Inode(040755).nlink(2);
+        for (int i = 0; i < 400; i++) {
+            top.addChild(Name.of(String.format("file-%04d", i)), new Inode(0100644));
+        }
+        byte[] image = ErofsReaderRoundTripTest.image(new Tree(top), ErofsWriterOptions.DEFAULT);
+        ImageData data = ImageData.wrap(image, NAME);
+        ErofsVolume volume = ErofsVolume.read(data);
+        ErofsDirectory root = new ErofsDirectory(data, ErofsInode.read(data, volume, volume.rootNid()));
+        assertTrue(root.blockCount() > 1, "400 entries need two blocks");
+
+        byte[] b = image.clone();
+        b[(int) root.nameOffset(0, 5)] = (byte) '~';
+        corrupt(b, "dirent '" + name(root, 0, 6) + "' does not sort after '~" + name(root, 0, 5).substring(1) + "'");
+
+        b = image.clone();
+        b[(int) root.nameOffset(1, 0)] = (byte) '!';
+        corrupt(b, "dirent '!" + name(root, 1, 0).substring(1) + "' does not sort after '"
+                + name(root, 0, root.entryCount(0) - 1) + "'");
+    }
+
+    private static String name(ErofsDirectory dir, int block, int entry) throws IOException {
+        byte[] bytes = new byte[dir.nameLength(block, entry)];
+        dir.copyName(block, entry, bytes, 0);
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     private static int[] find(ErofsDirectory dir, String name) throws IOException {
         byte[] key = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int b = 0; b < dir.blockCount(); b++) {
