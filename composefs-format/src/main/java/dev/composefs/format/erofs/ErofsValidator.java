@@ -20,6 +20,9 @@ import java.util.Set;
  * not empty and that a symlink target is 1..4095 bytes. What grows with the answer is checked by the
  * call that reads it: the target's bytes ({@link #symlinkTarget}), the xattr entries
  * ({@link #xattrEntries}), a chunk map and an external file's metadata (by {@code content}).
+ * {@link #plainStat} applies the same constant-time rules to the common inode as predicates over its
+ * fields, giving its status without the intermediate objects; it declines anything else, which then
+ * takes {@link #inode}, so that every report comes from one place.
  *
  * <p>A directory is checked the first time it is listed or searched, and remembered
  * ({@link InodeMarks}): whole before its first search ({@link #directory}), along its first listing
