@@ -31,7 +31,7 @@ record ErofsInode(long nid, long offset, boolean extended, int dataLayout, int m
                   long uid, long gid, long mtimeSeconds, int mtimeNanos, int xattrSize) {
 
     /** i_format bits beyond the version bit and the 3-bit data layout. */
-    private static final int FORMAT_UNKNOWN_BITS = ~0xF & 0xFFFF;
+    static final int FORMAT_UNKNOWN_BITS = ~0xF & 0xFFFF;
 
     /**
      * Decodes inode {@code nid}.

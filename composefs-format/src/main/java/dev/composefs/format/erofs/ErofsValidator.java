@@ -135,7 +135,7 @@ final class ErofsValidator {
         int format = data.u16(offset + InodeRecord.OFF_FORMAT);
         boolean extended = (format >> ErofsLayout.EROFS_I_VERSION_BIT & 1) != 0;
         int headerSize = extended ? ErofsLayout.EXTENDED_INODE_SIZE : ErofsLayout.COMPACT_INODE_SIZE;
-        if ((format & ~0xF & 0xFFFF) != 0 || !data.inBounds(offset, headerSize)) {
+        if ((format & ErofsInode.FORMAT_UNKNOWN_BITS) != 0 || !data.inBounds(offset, headerSize)) {
             return null;
         }
         ImageData.Window w = data.window(offset, headerSize, nid, "inode");
@@ -153,7 +153,7 @@ final class ErofsValidator {
                 && (type != FileType.DIRECTORY || size > 0)
                 && (type != FileType.CHAR_DEVICE || u != 0)
                 && (type != FileType.REGULAR || size != 0 || xattrSize == 0)
-                && data.inBounds(body, xattrSize) && xattrs.bodyFits(body, xattrSize)
+                && xattrs.bodyFits(body, xattrSize)
                 && InodeData.fits(data, layout, size, u, body + xattrSize);
         if (!sound) {
             return null;
