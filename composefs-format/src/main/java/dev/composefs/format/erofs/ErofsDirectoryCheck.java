@@ -124,7 +124,7 @@ final class ErofsDirectoryCheck {
         }
         long target = directory.nidAt(at);
         FileType direntType = ErofsDirectory.fileType(directory.fileTypeAt(at));
-        if (direntType != FileType.DIRECTORY && direntType != null && validator.inFile(target)) {
+        if (direntType != FileType.DIRECTORY && direntType != null) {
             Stat plain = validator.plainStat(target);
             if (plain != null && (plain.mode() & FileType.S_IFMT) == direntType.modeBits()) {
                 return plain;

@@ -145,7 +145,7 @@ public final class ErofsReader implements Image {
 
     @Override
     public Stat stat(long ino) throws IOException {
-        Stat plain = validator.inFile(ino) ? validator.plainStat(ino) : null;
+        Stat plain = validator.plainStat(ino);
         return plain != null ? plain : view.stat(inode(ino));
     }
 

@@ -119,11 +119,10 @@ final class ErofsValidator {
     }
 
     /**
-     * The status of inode {@code nid}, whose slot lies in the file ({@link #inFile}), if it is the
-     * common case: it passes every rule of {@link #inode} and is not one the mounted view presents
-     * otherwise than stored (a character device with rdev 0, an empty regular file with xattrs;
-     * see {@link #remember}). Otherwise {@code null}, and the caller takes the general path, which
-     * reports what is wrong. The same rules as {@link #inode}, as predicates over fields read once:
+     * The status of inode {@code nid} if it is the common case: its slot lies in the file, it passes
+     * every rule of {@link #inode}, and it is not one the mounted view presents otherwise than stored
+     * (a character device with rdev 0, an empty regular file with xattrs; see {@link #remember}).
+     * Otherwise {@code null}, and the caller takes the general path, which reports what is wrong. The same rules as {@link #inode}, as predicates over fields read once:
      * a walk asks for the status of every entry, and building an {@link ErofsInode} and its
      * {@link InodeData} first cost more than the reads.
      */
